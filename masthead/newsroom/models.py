@@ -1,0 +1,320 @@
+"""The newsroom's data: sections, tags, sources, authors, articles and their revisions.
+
+Wire copy and local staff stories are the same `Article` model, told apart by `is_local` and by
+their `Source` (a wire service, or the paper itself). Reads are chainable `ArticleQuerySet`
+methods, so that "what a reader may see" is written once (`published()`), and scheduled
+publishing and embargoes fall out of the query rather than out of a cron job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Access(models.TextChoices):
+    """Who may read an article's full text (the registration wall reads this)."""
+
+    FREE = "free", "Free"
+    REGISTRATION = "registration", "Registered readers"
+    SUBSCRIBERS = "subscribers", "Subscribers"
+
+
+class Section(models.Model):
+    """A part of the paper (U.S., World, Local...). Order and nav membership are data."""
+
+    name = models.CharField(max_length=80)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(default=100, help_text="Lower comes first.")
+    in_nav = models.BooleanField("Show in navigation", default=True)
+    on_home = models.BooleanField("Block on the home page", default=True)
+    default_access = models.CharField(
+        max_length=20, choices=Access.choices, blank=True,
+        help_text="Access level for this section's stories when the source sets none.",
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:section", args=[self.slug])
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:tag", args=[self.slug])
+
+
+class Source(models.Model):
+    """Where a story comes from: a wire service, or the paper's own newsroom."""
+
+    class Kind(models.TextChoices):
+        WIRE = "wire", "Wire service"
+        STAFF = "staff", "Our newsroom"
+
+    class IndexPolicy(models.TextChoices):
+        """What the wire agreement asks of search engines for syndicated copy."""
+
+        INDEX = "index", "Index normally"
+        CANONICAL = "canonical", "Canonical to the original's URL"
+        NOINDEX = "noindex", "noindex (Google's advice for syndicated copies)"
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.WIRE)
+    credit_line = models.CharField(
+        max_length=200, blank=True, help_text='Shown with each story, e.g. "The-CNN-Wire".'
+    )
+    copyright_template = models.CharField(
+        max_length=300, blank=True,
+        help_text='E.g. "™ & © {year} Cable News Network, Inc."; {year} is the publication year.',
+    )
+    url = models.URLField(blank=True)
+    default_access = models.CharField(max_length=20, choices=Access.choices, blank=True)
+    index_policy = models.CharField(
+        max_length=10, choices=IndexPolicy.choices, default=IndexPolicy.INDEX
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def copyright_for(self, year: int) -> str:
+        return self.copyright_template.replace("{year}", str(year))
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=150, unique=True)
+    bio = models.TextField(blank=True)
+    is_staff_writer = models.BooleanField(default=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="author_profiles",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet["Article"]):
+    def published(self, now: dt.datetime | None = None) -> ArticleQuerySet:
+        """What readers may see: published, due, out of embargo, not a duplicate."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(embargo_until__isnull=True) | Q(embargo_until__lte=now),
+            status=Article.Status.PUBLISHED,
+            published_at__lte=now,
+            duplicate_of__isnull=True,
+        )
+
+    def local(self) -> ArticleQuerySet:
+        return self.filter(is_local=True)
+
+    def in_section(self, section: Section) -> ArticleQuerySet:
+        return self.filter(sections=section)
+
+    def with_tag(self, tag: Tag) -> ArticleQuerySet:
+        return self.filter(tags=tag)
+
+    def newest_first(self) -> ArticleQuerySet:
+        return self.order_by("-published_at", "-id")
+
+    def for_listing(self) -> ArticleQuerySet:
+        """What a teaser needs, in a constant number of queries (no N+1 on fronts)."""
+        return self.select_related("source", "section").prefetch_related(
+            Prefetch("authorships", queryset=Authorship.objects.select_related("author"))
+        )
+
+    def for_page(self) -> ArticleQuerySet:
+        return self.for_listing().prefetch_related("tags", "sections")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        KILLED = "killed", "Killed / withdrawn"
+
+    headline = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True, help_text="Sanitised HTML.")
+    dateline = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    updated_at = models.DateTimeField(
+        null=True, blank=True, help_text="Shown to readers as “Updated” when set."
+    )
+    embargo_until = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="articles")
+    is_local = models.BooleanField("Local staff story", default=False)
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="primary_articles",
+        help_text="The main section; also one of `sections`.",
+    )
+    sections = models.ManyToManyField(Section, blank=True, related_name="articles")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    authors = models.ManyToManyField(Author, through="Authorship", blank=True)
+    byline = models.CharField(
+        max_length=300, blank=True, help_text="Free-text byline when the wire gives no authors."
+    )
+
+    canonical_url = models.URLField(max_length=500, blank=True)
+    image_url = models.URLField(max_length=500, blank=True)
+    image_alt = models.CharField(max_length=300, blank=True)
+    credit_line = models.CharField(max_length=200, blank=True, help_text="Overrides the source's.")
+    copyright_notice = models.CharField(max_length=300, blank=True)
+    access = models.CharField(
+        max_length=20, choices=Access.choices, blank=True,
+        help_text="Blank: the source's or section's default.",
+    )
+    language = models.CharField(max_length=20, blank=True)
+    is_fiction = models.BooleanField(
+        default=False, help_text="Demo content written for Masthead; not news."
+    )
+
+    correction_note = models.TextField(blank=True)
+    corrected_at = models.DateTimeField(null=True, blank=True)
+    kill_reason = models.TextField(blank=True)
+    killed_at = models.DateTimeField(null=True, blank=True)
+
+    # Wire identity and versioning: (source, wire_guid) is the story; versions are ordered.
+    wire_guid = models.CharField(max_length=500, blank=True)
+    wire_version = models.PositiveIntegerField(null=True, blank=True)
+    wire_version_at = models.DateTimeField(null=True, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    editor_locked_fields = models.JSONField(
+        default=list, blank=True,
+        help_text="Fields an editor changed; later wire updates leave them alone.",
+    )
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "wire_guid"], condition=~Q(wire_guid=""),
+                name="article_unique_wire_identity",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="article_status_pub"),
+            models.Index(fields=["is_local", "status", "published_at"], name="article_local_pub"),
+        ]
+
+    def __str__(self) -> str:
+        return self.headline
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:article", args=[self.slug])
+
+    @property
+    def is_killed(self) -> bool:
+        return self.status == self.Status.KILLED
+
+    def is_visible(self, now: dt.datetime | None = None) -> bool:
+        """The single-row twin of `ArticleQuerySet.published()`."""
+        now = now or timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= now
+            and (self.embargo_until is None or self.embargo_until <= now)
+            and self.duplicate_of_id is None
+        )
+
+    @property
+    def credit(self) -> str:
+        return self.credit_line or self.source.credit_line or self.source.name
+
+    @property
+    def copyright(self) -> str:
+        if self.copyright_notice:
+            return self.copyright_notice
+        year = (self.published_at or timezone.now()).year
+        return self.source.copyright_for(year)
+
+    @property
+    def effective_access(self) -> str:
+        """The article's own level, else its source's, else its section's, else free."""
+        if self.access:
+            return self.access
+        if self.source.default_access:
+            return self.source.default_access
+        if self.section is not None and self.section.default_access:
+            return self.section.default_access
+        return Access.FREE
+
+    @property
+    def byline_names(self) -> list[str]:
+        names = [a.author.name for a in self.authorships.all()]
+        return names or ([self.byline] if self.byline else [])
+
+    @property
+    def was_updated(self) -> bool:
+        return bool(
+            self.updated_at and self.published_at
+            and self.updated_at - self.published_at > dt.timedelta(minutes=1)
+        )
+
+
+class Authorship(models.Model):
+    """Ordered bylines: the first name is the lead writer."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="authorships")
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="authorships")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="authorship_unique")
+        ]
+
+
+class ArticleRevision(models.Model):
+    """A snapshot of an article as it was before a change (wire update or editor edit)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    created = models.DateTimeField(default=timezone.now)
+    wire_version = models.PositiveIntegerField(null=True, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
+    snapshot = models.JSONField()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["article", "created"], name="revision_article_created")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} @ {self.created:%Y-%m-%d %H:%M}"

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from masthead.site import views
+
+app_name = "site"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("section/<slug:slug>/", views.SectionView.as_view(), name="section"),
+    path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    path("story/<slug:slug>/", views.ArticleView.as_view(), name="article"),
+]

@@ -1,0 +1,106 @@
+"""The reader site: fronts, section and tag pages, article pages.
+
+Server-rendered HTML that reads with JavaScript off. Blocks come from
+`masthead.newsroom.selectors`, never from queries in templates.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
+from django.views.generic import DetailView, ListView, TemplateView
+
+from masthead.newsroom import selectors
+from masthead.newsroom.models import Article, Section, Tag
+
+
+class HomeView(TemplateView):
+    template_name = "site/home.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        top = selectors.top_stories(limit=5)
+        home_sections = list(Section.objects.filter(on_home=True).exclude(slug="local"))
+        context.update(
+            lead=top[0] if top else None,
+            top_stories=top[1:],
+            section_blocks=[b for b in selectors.section_blocks(home_sections) if b[1]],
+            local_stories=selectors.local_stories(limit=5),
+            popular_stories=selectors.popular_articles(limit=5),
+        )
+        return context
+
+
+class ArchiveListView(ListView):
+    """A paginated, newest-first list of visible stories (sections and tags)."""
+
+    template_name = "site/article_list.html"
+    context_object_name = "articles"
+
+    def get_paginate_by(self, queryset: QuerySet[Article]) -> int:
+        return settings.MASTHEAD_PAGE_SIZE
+
+
+class SectionView(ArchiveListView):
+    def get_queryset(self) -> QuerySet[Article]:
+        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        return Article.objects.published().in_section(self.section).newest_first().for_listing()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            heading=self.section.name, section=self.section, description=self.section.description,
+            **kwargs,
+        )
+
+
+class TagView(ArchiveListView):
+    def get_queryset(self) -> QuerySet[Article]:
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return Article.objects.published().with_tag(self.tag).newest_first().for_listing()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(heading=self.tag.name, tag=self.tag, **kwargs)
+
+
+class ArticleView(DetailView):
+    template_name = "site/article.html"
+    context_object_name = "article"
+
+    def get_queryset(self) -> QuerySet[Article]:
+        return Article.objects.for_page()
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        article = self.get_object()
+        if article.is_killed:
+            # 410 tells readers, caches and search engines that the story was withdrawn.
+            return render(request, "site/gone.html", {"article": article}, status=410)
+        if article.duplicate_of_id is not None:
+            return HttpResponsePermanentRedirect(article.duplicate_of.get_absolute_url())
+        if not article.is_visible():
+            raise Http404("No such story.")
+        self.object = article
+        return self.render_to_response(self.get_context_data(object=article))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        article: Article = self.object
+        section_block = (
+            selectors.section_stories(article.section, limit=5, exclude=article)
+            if article.section else []
+        )
+        context.update(
+            related_stories=selectors.related_articles(article, limit=5),
+            popular_stories=selectors.popular_articles(limit=5, exclude=article),
+            local_stories=selectors.local_stories(limit=5, exclude=article),
+            section_block=section_block,
+            share_url=self.request.build_absolute_uri(article.get_absolute_url()),
+        )
+        return context
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)

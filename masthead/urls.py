@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Masthead newsroom"
+admin.site.site_title = "Masthead"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("masthead.accounts.urls")),
+    path("", include("masthead.site.urls")),
+]
