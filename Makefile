@@ -1,0 +1,24 @@
+# Two commands for a newcomer: `make demo` (site with demo content) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint bench serve
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+demo: $(BIN)/.installed
+	$(BIN)/masthead demo --serve
+
+test: $(BIN)/.installed
+	bash scripts/test.sh
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check masthead tests benchmarks
+
+bench: $(BIN)/.installed
+	for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
