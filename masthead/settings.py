@@ -168,6 +168,10 @@ STORAGES = {
         )
     },
 }
+# Until `masthead serve` has collected the hashed files, WhiteNoise serves straight from the apps.
+WHITENOISE_USE_FINDERS = not (PRODUCTION or envbool("MASTHEAD_COLLECTED_STATIC", "false"))
+WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 
@@ -185,6 +189,30 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "false")
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Reader accounts, sign-in throttle and the metered registration wall (accounts) ---
+# Email is the sign-in identifier for readers; staff usernames keep working in the admin.
+AUTHENTICATION_BACKENDS = ["masthead.accounts.backends.EmailOrUsernameBackend"]
+# Free registration-level articles per rolling window for an anonymous reader. 6 is the low end
+# of what Google's flexible-sampling guidance asks of a metered site.
+MASTHEAD_METER_FREE_ARTICLES = envint("MASTHEAD_METER_FREE_ARTICLES", "6")
+MASTHEAD_METER_WINDOW_DAYS = envint("MASTHEAD_METER_WINDOW_DAYS", "30")
+# A client that keeps no cookies is metered by address + user agent, which several readers
+# (one office, one phone carrier's NAT) can share, hence a larger allowance.
+MASTHEAD_METER_COOKIELESS_FREE_ARTICLES = envint("MASTHEAD_METER_COOKIELESS_FREE_ARTICLES", "10")
+MASTHEAD_METER_COOKIE_NAME = envstr("MASTHEAD_METER_COOKIE_NAME", "mh_visitor")
+# Googlebot's published ranges (the JSON Google publishes), updated by
+# `masthead update_crawler_ranges`; missing file: crawlers are verified by DNS only.
+MASTHEAD_CRAWLER_RANGES_PATH = Path(
+    envstr("MASTHEAD_CRAWLER_RANGES_PATH", str(DATA_DIR / "crawlers" / "googlebot.json"))
+)
+MASTHEAD_CRAWLER_DNS_CHECK = envbool("MASTHEAD_CRAWLER_DNS_CHECK", "true")
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
+MASTHEAD_TRUSTED_PROXIES = envint("MASTHEAD_TRUSTED_PROXIES", "0")
+MASTHEAD_SIGNIN_MAX_FAILURES = envint("MASTHEAD_SIGNIN_MAX_FAILURES", "5")
+MASTHEAD_SIGNIN_LOCKOUT_SECONDS = envint("MASTHEAD_SIGNIN_LOCKOUT_SECONDS", "900")
+MASTHEAD_EMAIL_VERIFICATION_MAX_AGE = envint("MASTHEAD_EMAIL_VERIFICATION_MAX_AGE", "259200")
+# --- end accounts ---
 
 # Pagination of section and tag fronts.
 MASTHEAD_PAGE_SIZE = envint("MASTHEAD_PAGE_SIZE", "20")

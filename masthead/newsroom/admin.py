@@ -1,0 +1,176 @@
+"""The newsroom back office: editors write local stories and edit wire ones.
+
+Editor input goes through the same text pipeline as wire copy (`masthead.text`), and every
+field an editor changes on a wire story is recorded in `editor_locked_fields`, so a later wire
+update of that story does not undo the edit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db import models, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from masthead.newsroom.models import (
+    Article,
+    ArticleRevision,
+    Author,
+    Authorship,
+    Section,
+    Source,
+    Tag,
+)
+from masthead.newsroom.signals import article_changed
+
+# Fields whose editor changes survive wire updates (see the wire desk's update action).
+LOCKABLE_FIELDS = ("headline", "summary", "body", "dateline", "sections", "tags", "section")
+PLAIN_TEXT_FIELDS = ("headline", "summary", "dateline", "correction_note", "kill_reason")
+# Django 6 makes https the default scheme of URL form fields; opt in now (no deprecated setting).
+URL_FIELDS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+
+def https_formfield(field: models.Field, **kwargs: Any) -> Any:
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
+class NewsroomAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS_HTTPS
+
+
+@admin.register(Section)
+class SectionAdmin(NewsroomAdmin):
+    list_display = ("name", "slug", "position", "in_nav", "on_home", "default_access")
+    list_editable = ("position", "in_nav", "on_home")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Tag)
+class TagAdmin(NewsroomAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Source)
+class SourceAdmin(NewsroomAdmin):
+    list_display = ("name", "kind", "credit_line", "default_access", "index_policy")
+    list_filter = ("kind",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Author)
+class AuthorAdmin(NewsroomAdmin):
+    list_display = ("name", "is_staff_writer")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+class AuthorshipInline(admin.TabularInline):
+    model = Authorship
+    extra = 1
+    autocomplete_fields = ("author",)
+
+
+class RevisionInline(admin.TabularInline):
+    model = ArticleRevision
+    extra = 0
+    can_delete = False
+    fields = ("created", "wire_version", "reason")
+    readonly_fields = fields
+    show_change_link = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ArticleAdminForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = "__all__"
+        formfield_callback = https_formfield
+
+    def clean(self) -> dict[str, Any]:
+        from masthead.text import clean_html, clean_plain
+
+        data = super().clean()
+        for name in PLAIN_TEXT_FIELDS:
+            if data.get(name):
+                data[name] = clean_plain(data[name])
+        if data.get("body"):
+            data["body"] = clean_html(data["body"])
+        if data.get("status") == Article.Status.KILLED and not data.get("kill_reason"):
+            self.add_error("kill_reason", "Say why the story is withdrawn; editors will see it.")
+        if data.get("status") == Article.Status.PUBLISHED and not data.get("published_at"):
+            data["published_at"] = timezone.now()
+        return data
+
+
+@admin.register(Article)
+class ArticleAdmin(NewsroomAdmin):
+    form = ArticleAdminForm
+    list_display = ("headline", "source", "status", "published_at", "is_local", "section")
+    list_filter = ("status", "is_local", "source", "section", "is_fiction")
+    search_fields = ("headline", "slug", "wire_guid")
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ("headline",)}
+    filter_horizontal = ("sections",)
+    autocomplete_fields = ("tags",)
+    list_select_related = ("source", "section")
+    inlines = (AuthorshipInline, RevisionInline)
+    readonly_fields = (
+        "wire_guid", "wire_version", "wire_version_at", "content_hash", "editor_locked_fields",
+        "duplicate_of", "killed_at", "created", "modified",
+    )
+    fieldsets = (
+        (None, {"fields": ("headline", "slug", "summary", "body", "dateline", "byline")}),
+        ("Publishing", {"fields": (
+            "status", "published_at", "updated_at", "embargo_until", "access", "is_local",
+            "is_fiction",
+        )}),
+        ("Placement", {"fields": ("source", "section", "sections", "tags")}),
+        ("Credit and links", {"fields": (
+            "credit_line", "copyright_notice", "canonical_url", "image_url", "image_alt",
+            "language",
+        )}),
+        ("Corrections and withdrawal", {"fields": (
+            "correction_note", "corrected_at", "kill_reason", "killed_at",
+        )}),
+        ("Wire", {"classes": ("collapse",), "fields": (
+            "wire_guid", "wire_version", "wire_version_at", "content_hash",
+            "editor_locked_fields", "duplicate_of", "created", "modified",
+        )}),
+    )
+
+    def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
+        if change and obj.wire_guid:
+            locked = set(obj.editor_locked_fields or [])
+            locked.update(f for f in form.changed_data if f in LOCKABLE_FIELDS)
+            obj.editor_locked_fields = sorted(locked)
+        previous_status = form.initial.get("status") if change else None
+        if obj.status == Article.Status.KILLED and obj.killed_at is None:
+            obj.killed_at = timezone.now()
+        if "correction_note" in form.changed_data and obj.correction_note and not obj.corrected_at:
+            obj.corrected_at = timezone.now()
+        super().save_model(request, obj, form, change)
+        change_kind = _change_kind(obj, previous_status, form.changed_data)
+        transaction.on_commit(
+            lambda: article_changed.send(sender=Article, article=obj, change=change_kind)
+        )
+
+
+def _change_kind(article: Article, previous_status: str | None, changed: list[str]) -> str:
+    if article.status == Article.Status.KILLED:
+        return "killed"
+    if article.status != Article.Status.PUBLISHED:
+        return "unpublished"
+    if previous_status != Article.Status.PUBLISHED:
+        return "published"
+    if "correction_note" in changed:
+        return "corrected"
+    return "updated"
