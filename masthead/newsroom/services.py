@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from masthead.newsroom.models import Article, Author, Authorship, Section, Source, Tag
+from masthead.newsroom.signals import article_changed
 
 
 def unique_slug(text: str, *, max_length: int = 200, exclude_pk: int | None = None) -> str:
@@ -104,6 +105,7 @@ def publish_local_story(
         "is_fiction": is_fiction,
     }
     article = Article.objects.filter(slug=slug).first() if slug else None
+    change = "published" if article is None else "updated"
     if article is None:
         article = Article(slug=slug or unique_slug(headline), **fields)
         article.save()
@@ -114,4 +116,7 @@ def publish_local_story(
     set_sections(article, sections or [])
     article.tags.set(get_or_create_tags(tags))
     set_bylines(article, bylines, staff=True)
+    transaction.on_commit(
+        lambda: article_changed.send(sender=Article, article=article, change=change)
+    )
     return article

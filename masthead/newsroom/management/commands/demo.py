@@ -1,0 +1,178 @@
+"""`masthead demo [--serve]`: the site with its fictional demo content.
+
+The wire stories go in through the real ingest (`masthead.wire.services.ingest_path`) and the
+local stories through the newsroom's publishing service, so the demo exercises the same code
+paths as real content. Running it again gives the same site: ingest skips unchanged items and
+local stories are keyed by slug.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils.dateparse import parse_datetime
+
+from masthead.newsroom.models import Access, Section, Source
+
+CONTENT = Path(__file__).resolve().parents[2] / "demo" / "content"
+
+# (slug, name, position, in_nav, on_home)
+SECTIONS = [
+    ("us", "U.S.", 10, True, True),
+    ("world", "World", 20, True, True),
+    ("politics", "Politics", 30, True, True),
+    ("business", "Business", 40, True, True),
+    ("technology", "Tech", 50, True, True),
+    ("health", "Health", 60, True, True),
+    ("lifestyle", "Lifestyle", 70, True, True),
+    ("sports", "Sports", 80, True, True),
+    ("local", "Local", 90, True, False),  # the home page has its own Local block
+]
+
+SOURCES: list[dict[str, Any]] = [
+    {
+        "slug": "harbor-light-wire", "name": "Harbor Light Wire", "kind": Source.Kind.WIRE,
+        "credit_line": "Harbor Light Wire",
+        "copyright_template": "™ & © {year} Harbor Light Wire Cooperative (fictional)",
+        "default_access": Access.REGISTRATION, "index_policy": Source.IndexPolicy.NOINDEX,
+    },
+    {
+        "slug": "continental-press", "name": "Continental Press", "kind": Source.Kind.WIRE,
+        "credit_line": "Continental Press",
+        "copyright_template": "© {year} Continental Press Agency (fictional)",
+        "default_access": Access.REGISTRATION, "index_policy": Source.IndexPolicy.INDEX,
+    },
+    {
+        "slug": "pacific-ledger", "name": "The Pacific Ledger", "kind": Source.Kind.STAFF,
+        "credit_line": "The Pacific Ledger", "copyright_template": "© {year} The Pacific Ledger",
+        "default_access": Access.FREE, "index_policy": Source.IndexPolicy.INDEX,
+    },
+]
+
+
+class Command(BaseCommand):
+    help = "Migrate, load the fictional demo content (idempotent) and optionally serve the site."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--serve", action="store_true", help="Then start the web server.")
+        parser.add_argument("--bind", default="127.0.0.1:8000")
+        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--no-migrate", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not CONTENT.is_dir():
+            raise CommandError(f"Demo content is missing from {CONTENT}.")
+        if not options["no_migrate"]:
+            self.stdout.write("Migrating the database...")
+            call_command("migrate", interactive=False, verbosity=0)
+        sections = self.ensure_sections()
+        sources = self.ensure_sources()
+        totals = {"new": 0, "updated": 0, "killed": 0, "skipped": 0, "errors": 0}
+        files = self.wire_files(sections, sources)
+        for n, (path, feed) in enumerate(files, start=1):
+            summary = self.ingest(path, feed)
+            for key in totals:
+                totals[key] += getattr(summary, key, 0)
+            self.progress(n, len(files), path.name)
+        local = self.load_local(sections, sources["pacific-ledger"])
+        self.stderr.write("")
+        self.stdout.write(self.style.SUCCESS(
+            "Demo content: wire {new} new, {updated} updated, {killed} killed, {skipped} skipped, "
+            "{errors} errors; {local} local staff stories.".format(local=local, **totals)
+        ))
+        if totals["errors"]:
+            raise CommandError("Some demo items failed to ingest; see the ingest log in the admin.")
+        if options["serve"]:
+            call_command("serve", bind=options["bind"], workers=options["workers"])
+
+    def progress(self, n: int, total: int, label: str) -> None:
+        width = 30
+        done = int(width * n / total)
+        self.stderr.write(
+            f"\r[{'#' * done}{'.' * (width - done)}] {n}/{total} {label[:40]:<40}", ending=""
+        )
+        sys.stderr.flush()
+
+    @transaction.atomic
+    def ensure_sections(self) -> dict[str, Section]:
+        found: dict[str, Section] = {}
+        for slug, name, position, in_nav, on_home in SECTIONS:
+            # get_or_create: an editor's later changes to order or nav survive a re-run.
+            found[slug], _ = Section.objects.get_or_create(
+                slug=slug,
+                defaults={"name": name, "position": position, "in_nav": in_nav,
+                          "on_home": on_home},
+            )
+        return found
+
+    @transaction.atomic
+    def ensure_sources(self) -> dict[str, Source]:
+        found: dict[str, Source] = {}
+        for spec in SOURCES:
+            spec = dict(spec)
+            found[spec["slug"]], _ = Source.objects.get_or_create(
+                slug=spec.pop("slug"), defaults=spec
+            )
+        return found
+
+    def wire_files(self, sections: dict[str, Section], sources: dict[str, Source]) -> list:
+        from masthead.wire.models import Feed
+
+        files = []
+        for path in sorted((CONTENT / "harbor-light-wire").glob("*.xml")):
+            feed = self.ensure_feed(
+                Feed, slug=f"demo-hlw-{path.stem}", name=f"Harbor Light Wire — {path.stem}",
+                source=sources["harbor-light-wire"], location=str(path),
+                sections=[sections[path.stem]] if path.stem in sections else [],
+            )
+            files.append((path, feed))
+        cp_feed = self.ensure_feed(
+            Feed, slug="demo-continental-press", name="Continental Press (drop folder)",
+            source=sources["continental-press"], location="", sections=[],
+        )
+        # Version order matters: v1 before v2 of the same story (the file names sort so).
+        for path in sorted((CONTENT / "continental-press").glob("*.json")):
+            files.append((path, cp_feed))
+        return files
+
+    def ensure_feed(self, model: Any, *, slug: str, name: str, source: Source, location: str,
+                    sections: list[Section]) -> Any:
+        feed, created = model.objects.get_or_create(
+            slug=slug,
+            defaults={"name": name, "source": source, "location": location,
+                      "marks_fiction": True, "enabled": False},
+        )
+        if created and sections:
+            feed.default_sections.set(sections)
+        return feed
+
+    def ingest(self, path: Path, feed: Any) -> Any:
+        from masthead.wire.services import ingest_path
+
+        return ingest_path(str(path), feed=feed)
+
+    def load_local(self, sections: dict[str, Section], staff: Source) -> int:
+        from masthead.newsroom.services import publish_local_story
+
+        stories = json.loads((CONTENT / "local" / "staff-stories.json").read_text("utf-8"))
+        for story in stories:
+            publish_local_story(
+                source=staff,
+                slug=story["slug"],
+                headline=story["headline"],
+                summary=story.get("summary", ""),
+                body_html=story["body_html"],
+                dateline=story.get("dateline", ""),
+                bylines=story.get("bylines", []),
+                sections=[sections[s] for s in story.get("sections", []) if s in sections],
+                tags=story.get("tags", []),
+                published_at=parse_datetime(story["published"]),
+                is_fiction=bool(story.get("fiction", True)),
+            )
+        return len(stories)
