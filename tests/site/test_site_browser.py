@@ -1,0 +1,67 @@
+"""The reader pages in a real browser: readable with JavaScript off, at phone and desktop widths."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import ARTIFACTS
+from tests.factories import (
+    ArticleFactory,
+    SectionFactory,
+    SourceFactory,
+    StaffSourceFactory,
+    TagFactory,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def site_content():
+    world = SectionFactory(name="World", slug="world")
+    local = SectionFactory(name="Local", slug="local")
+    wire = SourceFactory(name="Harbor Light Wire", slug="hlw", credit_line="Harbor Light Wire")
+    tags = [TagFactory(name=n) for n in ("Energy", "Baltics")]
+    stories = [
+        ArticleFactory(source=wire, sections=[world], tags=tags,
+                       headline=f"Interconnector talks in Riga, day {i}",
+                       body="<p>" + "A long paragraph of fictional wire copy. " * 30 + "</p>")
+        for i in range(6)
+    ]
+    ArticleFactory(source=StaffSourceFactory(), is_local=True, sections=[local],
+                   headline="Port Alder library opens a new wing")
+    return stories
+
+
+@pytest.mark.parametrize(("name", "width"), [("phone", 390), ("desktop", 1280)])
+def test_it_reads_without_javascript_and_without_sideways_scrolling(
+    chromium, live_server, site_content, name, width
+):
+    context = chromium.new_context(java_script_enabled=False,
+                                   viewport={"width": width, "height": 900})
+    page = context.new_page()
+    external = []
+    page.on("request", lambda r: None if r.url.startswith(live_server.url)
+            else external.append(r.url))
+    for label, path in (("home", "/"), ("article", site_content[0].get_absolute_url())):
+        response = page.goto(live_server.url + path)
+        assert response.status == 200
+        page.screenshot(path=str(ARTIFACTS / f"site-{label}-{name}.png"), full_page=True)
+        assert page.locator("header[role=banner]").count() == 1
+        assert page.locator("main#main").count() == 1
+        assert page.locator("footer[role=contentinfo]").count() == 1
+        assert page.get_by_role("navigation", name="Sections").is_visible()
+        assert page.get_by_text("Today:").count() == 1
+    assert page.locator("h1").count() == 1
+    assert page.get_by_role("heading", name="Related").is_visible()
+    assert page.get_by_role("heading", name="Share This").is_visible()
+    assert external == []  # no external assets
+    context.close()
+
+    # Layout check with scripting on (only to measure; the pages themselves use none).
+    context = chromium.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(live_server.url + site_content[0].get_absolute_url())
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"{name}: page is {scroll_width}px wide in a {width}px window"
+    context.close()
