@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "masthead.accounts",
     "masthead.newsroom",
     "masthead.wire",
+    "masthead.discovery",
     "masthead.site",
 ]
 
@@ -188,6 +189,10 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "31536000")
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "false")
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading is a commitment a paper makes for its whole domain, not a default we can
+        # make for it; without it Django's deploy check would warn on every installation.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Reader accounts, sign-in throttle and the metered registration wall (accounts) ---

@@ -23,8 +23,8 @@ def run_masthead(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess
 def test_it_keeps_a_generated_secret_key_in_the_data_dir(tmp_path):
     env = {"MASTHEAD_DATA_DIR": str(tmp_path)}
     code = "from django.conf import settings; print(settings.SECRET_KEY)"
-    first = run_masthead("shell", "-c", code, env=env)
-    second = run_masthead("shell", "-c", code, env=env)
+    first = run_masthead("shell", "--no-imports", "-c", code, env=env)
+    second = run_masthead("shell", "--no-imports", "-c", code, env=env)
     assert first.returncode == 0, first.stderr
     assert first.stdout.strip() == second.stdout.strip() != ""
     key_file = tmp_path / "secret_key"
@@ -53,7 +53,7 @@ def test_it_passes_djangos_deploy_checks_in_production_mode(tmp_path):
 def test_it_reads_the_paper_name_time_zone_and_database_from_the_environment(tmp_path):
     code = ("from django.conf import settings as s; "
             "print(s.PAPER_NAME, s.TIME_ZONE, s.DATABASES['default']['NAME'], sep='|')")
-    result = run_masthead("shell", "-c", code, env={
+    result = run_masthead("shell", "--no-imports", "-c", code, env={
         "MASTHEAD_PAPER_NAME": "The Ledger", "MASTHEAD_TIME_ZONE": "Europe/Riga",
         "DATABASE_URL": f"sqlite:///{tmp_path}/other.db", "MASTHEAD_DATA_DIR": str(tmp_path),
     })
