@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
 
 
 class User(AbstractUser):
@@ -16,3 +19,58 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.email or self.username
+
+
+class MeterReadQuerySet(models.QuerySet["MeterRead"]):
+    def for_visitor(self, key: str) -> MeterReadQuerySet:
+        return self.filter(visitor_key=key, user__isnull=True)
+
+    def for_user(self, user: User) -> MeterReadQuerySet:
+        return self.filter(user=user)
+
+    def since(self, when: dt.datetime) -> MeterReadQuerySet:
+        return self.filter(first_read_at__gt=when)
+
+
+class MeterRead(models.Model):
+    """One story granted to one reader: the meter's server-side history.
+
+    A row belongs either to an anonymous visitor (`visitor_key`: "c:" + the signed cookie's id,
+    or "a:" + a hash of address and user agent for a client that keeps no cookies) or to an
+    account (`user`); deleting the account deletes its rows. Keeping the history on the server
+    is what makes the meter hold when the reader clears or edits cookies.
+    """
+
+    visitor_key = models.CharField(max_length=80, blank=True)
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="meter_reads"
+    )
+    article = models.ForeignKey(
+        "newsroom.Article", on_delete=models.CASCADE, related_name="meter_reads"
+    )
+    first_read_at = models.DateTimeField()
+
+    objects = MeterReadQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visitor_key", "article"], condition=Q(user__isnull=True),
+                name="meterread_unique_visitor_article",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "article"], condition=Q(user__isnull=False),
+                name="meterread_unique_user_article",
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(visitor_key=""),
+                name="meterread_has_owner",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["visitor_key", "first_read_at"], name="meterread_visitor_time"),
+            models.Index(fields=["user", "first_read_at"], name="meterread_user_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user or self.visitor_key} read {self.article_id}"

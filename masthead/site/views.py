@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanen
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView, TemplateView
 
+from masthead.accounts.access import check_article_access, finish_response
 from masthead.newsroom import selectors
 from masthead.newsroom.models import Article, Section, Tag
 
@@ -83,7 +84,13 @@ class ArticleView(DetailView):
         if not article.is_visible():
             raise Http404("No such story.")
         self.object = article
-        return self.render_to_response(self.get_context_data(object=article))
+        # The wall: decided (and the read metered) before rendering, so the template only ever
+        # receives what this reader may see; the response is made private when it depends on
+        # the reader, so that no shared cache serves it to someone else.
+        self.access = check_article_access(request, article)
+        response = self.render_to_response(self.get_context_data(object=article))
+        finish_response(request, response, self.access)
+        return response
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -98,6 +105,7 @@ class ArticleView(DetailView):
             local_stories=selectors.local_stories(limit=5, exclude=article),
             section_block=section_block,
             share_url=self.request.build_absolute_uri(article.get_absolute_url()),
+            access=self.access,
         )
         return context
 

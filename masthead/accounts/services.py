@@ -1,0 +1,133 @@
+"""Writes that span models or have side effects: accounts and the meter's history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from masthead.accounts.models import MeterRead, User
+
+
+def normalize_email(address: str) -> str:
+    # The whole address is lower-cased, not only the domain as Django does: readers type their
+    # address in whatever case, and two accounts differing only by case would be a support call.
+    return address.strip().lower()
+
+
+@transaction.atomic
+def register_reader(
+    *, email: str, password: str, display_name: str = "", visitor_key: str = ""
+) -> User:
+    """Create a reader account and give it the anonymous visitor's reading history.
+
+    The username is internal (readers sign in by email); a random one keeps the email free to
+    change without renaming the account.
+    """
+    user = User(
+        username=f"reader-{uuid.uuid4().hex[:20]}",
+        email=normalize_email(email),
+        display_name=display_name.strip(),
+    )
+    user.set_password(password)
+    user.save()
+    if visitor_key:
+        merge_visitor_history(user=user, visitor_key=visitor_key)
+    return user
+
+
+@transaction.atomic
+def merge_visitor_history(*, user: User, visitor_key: str) -> int:
+    """Copy an anonymous visitor's reads into the account; returns how many were added.
+
+    Copied, not moved: the visitor's own rows stay, so signing out on this device does not hand
+    out a fresh allowance. Where both have read a story the earlier first read is kept.
+    """
+    if not visitor_key:
+        return 0
+    mine = dict(
+        MeterRead.objects.select_for_update().for_user(user)
+        .values_list("article_id", "first_read_at")
+    )
+    added: list[MeterRead] = []
+    for article_id, first_read_at in MeterRead.objects.for_visitor(visitor_key).values_list(
+        "article_id", "first_read_at"
+    ):
+        if article_id not in mine:
+            added.append(MeterRead(user=user, article_id=article_id, first_read_at=first_read_at))
+        elif first_read_at < mine[article_id]:
+            MeterRead.objects.filter(user=user, article_id=article_id).update(
+                first_read_at=first_read_at
+            )
+    # ignore_conflicts: a sign-in racing a page view on another tab may have written a row.
+    MeterRead.objects.bulk_create(added, ignore_conflicts=True)
+    return len(added)
+
+
+def record_read(
+    *,
+    article_id: int,
+    user_id: int | None,
+    visitor_keys: Iterable[str],
+    now: dt.datetime,
+    window: dt.timedelta,
+) -> None:
+    """Note that a story was granted: to the account, or under each of the visitor's keys.
+
+    A row older than the window is restarted (the story counts again, as in a rolling window).
+    """
+    owners: list[dict[str, object]] = (
+        [{"user_id": user_id, "visitor_key": ""}] if user_id is not None
+        else [{"user_id": None, "visitor_key": key} for key in visitor_keys]
+    )
+    for owner in owners:
+        _record_one(article_id=article_id, owner=owner, now=now, window=window)
+
+
+def _record_one(
+    *, article_id: int, owner: dict[str, object], now: dt.datetime, window: dt.timedelta
+) -> None:
+    try:
+        with transaction.atomic():
+            row, created = MeterRead.objects.get_or_create(
+                article_id=article_id, **owner, defaults={"first_read_at": now}
+            )
+    except IntegrityError:
+        # Two tabs of the same reader racing on the same story: the other one wrote it.
+        return
+    if not created and row.first_read_at <= now - window:
+        MeterRead.objects.filter(pk=row.pk).update(first_read_at=now)
+
+
+def prune_meter(*, window_days: int, now: dt.datetime | None = None) -> int:
+    """Delete anonymous reads older than the window: they no longer count for anything."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=window_days)
+    deleted, _ = MeterRead.objects.filter(user__isnull=True, first_read_at__lte=cutoff).delete()
+    return deleted
+
+
+@transaction.atomic
+def change_email(*, user: User, email: str) -> User:
+    user.email = normalize_email(email)
+    user.email_verified = False
+    user.save(update_fields=["email", "email_verified"])
+    return user
+
+
+def mark_email_verified(*, user: User, email: str) -> bool:
+    """Verify `email` for `user` if it is still the account's address (it may have changed)."""
+    updated = User.objects.filter(pk=user.pk, email=normalize_email(email)).update(
+        email_verified=True
+    )
+    return bool(updated)
+
+
+@transaction.atomic
+def delete_account(*, user: User) -> None:
+    """Delete the account and everything kept about the reader (the meter rows cascade)."""
+    MeterRead.objects.filter(user=user).delete()
+    user.delete()

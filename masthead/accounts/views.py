@@ -1,0 +1,188 @@
+"""Reader account pages. Django's auth views subclassed, so CSRF, safe `next` handling and
+session rotation are Django's; ours add the meter merge, the throttle and the templates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core import signing
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import resolve_url
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from masthead.accounts import emails, services, throttle
+from masthead.accounts.access import visitor_meter_key
+from masthead.accounts.forms import ChangeEmailForm, DeleteAccountForm, SignInForm, SignUpForm
+from masthead.accounts.models import User
+
+
+def safe_next(request: HttpRequest, candidate: str | None) -> str:
+    """`candidate` if it points into this site, else ""."""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return ""
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: SignInForm) -> HttpResponse:
+        visitor_key = visitor_meter_key(self.request)
+        response = super().form_valid(form)
+        services.merge_visitor_history(user=form.get_user(), visitor_key=visitor_key)
+        return response
+
+
+class SignOutView(auth_views.LogoutView):
+    template_name = "accounts/logged_out.html"
+
+
+class SignUpView(FormView):
+    form_class = SignUpForm
+    template_name = "accounts/signup.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated:
+            return HttpResponseRedirect(self.get_success_url())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_next(self) -> str:
+        candidate = self.request.POST.get("next") or self.request.GET.get("next")
+        return safe_next(self.request, candidate)
+
+    def get_success_url(self) -> str:
+        return self.get_next() or resolve_url(settings.LOGIN_REDIRECT_URL)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(next=self.get_next(), **kwargs)
+
+    def form_valid(self, form: SignUpForm) -> HttpResponse:
+        user = services.register_reader(
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password"],
+            display_name=form.cleaned_data["display_name"],
+            visitor_key=visitor_meter_key(self.request),
+        )
+        login(self.request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+        emails.send_verification_email(self.request, user)
+        messages.success(
+            self.request,
+            f"Welcome to {settings.PAPER_NAME}. We sent a link to {user.email} to confirm "
+            "your address.",
+        )
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class AccountView(LoginRequiredMixin, TemplateView):
+    template_name = "accounts/account.html"
+
+
+class ChangeEmailView(LoginRequiredMixin, FormView):
+    form_class = ChangeEmailForm
+    template_name = "accounts/email_change.html"
+    success_url = reverse_lazy("accounts:account")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"user": self.request.user, **super().get_form_kwargs()}
+
+    def form_valid(self, form: ChangeEmailForm) -> HttpResponse:
+        user = services.change_email(user=self.request.user, email=form.cleaned_data["email"])
+        emails.send_verification_email(self.request, user)
+        messages.success(
+            self.request, f"Your email address is now {user.email}. We sent a link to confirm it."
+        )
+        return super().form_valid(form)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:account")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, "Your password has been changed.")
+        return response
+
+
+class DeleteAccountView(LoginRequiredMixin, FormView):
+    form_class = DeleteAccountForm
+    template_name = "accounts/delete.html"
+    success_url = reverse_lazy("site:home")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"user": self.request.user, **super().get_form_kwargs()}
+
+    def form_valid(self, form: DeleteAccountForm) -> HttpResponse:
+        user = self.request.user
+        logout(self.request)
+        services.delete_account(user=user)
+        messages.success(self.request, "Your account and its reading history have been deleted.")
+        return super().form_valid(form)
+
+
+class VerifyEmailView(View):
+    """The link in the verification email: a signed token, so nothing is stored to check it."""
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        try:
+            user_id, email = emails.read_verification_token(token)
+        except signing.BadSignature:
+            messages.error(request, "That confirmation link is invalid or has expired.")
+            return HttpResponseRedirect(reverse("accounts:account"))
+        user = User.objects.filter(pk=user_id).first()
+        if user is not None and services.mark_email_verified(user=user, email=email):
+            messages.success(request, f"Thank you: {email} is confirmed.")
+        else:
+            messages.error(request, "That link was for an address this account no longer uses.")
+        return HttpResponseRedirect(reverse("accounts:account"))
+
+
+class ResendVerificationView(LoginRequiredMixin, View):
+    def post(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if not user.email_verified:
+            emails.send_verification_email(request, user)
+            messages.success(request, f"We sent a new confirmation link to {user.email}.")
+        return HttpResponseRedirect(reverse("accounts:account"))
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's: the same answer whether or not an account has the address."""
+
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/email/password_reset_body.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+    extra_email_context = {"paper_name": settings.PAPER_NAME}
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        # The owner proved control of the mailbox: lift a lockout others' guessing caused.
+        if form.user.email:
+            throttle.clear_account(form.user.email)
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
