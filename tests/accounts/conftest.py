@@ -1,0 +1,80 @@
+"""Fixtures for the accounts tests: readers, wire stories, a crawler ranges file, Chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from masthead.accounts.models import User
+from tests.factories import ArticleFactory
+
+CHROMIUM = Path("/usr/bin/chromium")
+PASSWORD = "correct horse battery staple"
+GOOGLEBOT_UA = (
+    "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+)
+GOOGLEBOT_IP = "66.249.66.1"
+
+
+@pytest.fixture(autouse=True)
+def _accounts_settings(settings, tmp_path):
+    """No DNS from tests (crawler tests turn it on with a fake resolver), a small meter,
+    and a crawler ranges file that exists."""
+    settings.MASTHEAD_CRAWLER_DNS_CHECK = False
+    settings.MASTHEAD_METER_FREE_ARTICLES = 3
+    settings.MASTHEAD_METER_COOKIELESS_FREE_ARTICLES = 5
+    settings.MASTHEAD_METER_WINDOW_DAYS = 30
+    settings.MASTHEAD_TRUSTED_PROXIES = 0
+    ranges = tmp_path / "googlebot.json"
+    ranges.write_text(json.dumps({
+        "creationTime": "2026-11-01T00:00:00.000000",
+        "prefixes": [{"ipv4Prefix": "66.249.64.0/19"}, {"ipv6Prefix": "2001:4860:4801:10::/64"}],
+    }))
+    settings.MASTHEAD_CRAWLER_RANGES_PATH = ranges
+
+
+@pytest.fixture
+def reader(db) -> User:
+    user = User.objects.create_user(
+        username="reader-1", email="reader@example.org", password=PASSWORD,
+        display_name="Ada Reader",
+    )
+    return user
+
+
+@pytest.fixture
+def make_story(db) -> Callable[..., object]:
+    """Wire stories (registration level by rule) with a secret in the second paragraph."""
+
+    def make(**kwargs):
+        article = ArticleFactory(**kwargs)
+        if "body" not in kwargs:
+            article.body = (
+                f"<p>Lead paragraph {article.pk}.</p>"
+                f"<p>SECRET-FULL-TEXT-{article.pk} second paragraph.</p>"
+                f"<p>Third paragraph of {article.pk}.</p>"
+            )
+            article.save(update_fields=["body"])
+        return article
+
+    return make
+
+
+def secret(article) -> str:
+    return f"SECRET-FULL-TEXT-{article.pk}"
+
+
+@pytest.fixture
+def chromium_path() -> Path:
+    """Debian's Chromium, or a clear skip; with MASTHEAD_REQUIRE_BROWSER=1 a missing browser
+    fails the run instead (CI installs it, so there its absence is a defect)."""
+    if CHROMIUM.exists() and os.access(CHROMIUM, os.X_OK):
+        return CHROMIUM
+    reason = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    if os.environ.get("MASTHEAD_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason}; MASTHEAD_REQUIRE_BROWSER=1 requires it")
+    pytest.skip(reason)
