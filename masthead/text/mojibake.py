@@ -1,0 +1,284 @@
+"""Undo UTF-8 that was read as a single-byte code page, including bytes lost on the way.
+
+ftfy reverses the common misreadings, but not Windows-874 (Thai) and its ISO/Mac/DOS
+relatives, and none where a decoder dropped a byte. The live case that started this:
+UTF-8 read as Windows-874, the bytes Windows-874 lacks read as Windows-1252, and 0x9D (which
+even Windows-1252 lacks) dropped, so ``”`` (E2 80 9D) reached readers as ``โ€``.
+
+The repair, for each family in :data:`~masthead.text.codepages.CODE_PAGES`: map the text
+back to bytes with the family's table, read the bytes as UTF-8, and where a sequence comes
+up one byte short (or holds a U+FFFD, or a space where NBSP 0xA0 belonged) try the bytes
+that could have been lost there, keeping the candidate character that fits best. A reading
+is accepted only when it is clearly more plausible than the text we started with, so text
+that is already right (real Thai, Greek, Cyrillic...) is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ftfy.chardata import CHARMAP_ENCODINGS, possible_encoding
+
+from masthead.text.codepages import (
+    CODE_PAGES,
+    NOT_IN_FAMILY,
+    REPLACEMENT,
+    CodePage,
+    translation_table,
+)
+from masthead.text.plausibility import char_score, rarity, suspicion
+
+WILDCARD = -1
+_CONTINUATION = range(0x80, 0xC0)
+_NOT_ENCODABLE = re.compile(f"[^\\x00-\\xff{REPLACEMENT}]|{NOT_IN_FAMILY}")
+# Each guessed byte must pay for itself: a reading with n guesses must remove more than
+# this much suspicion per guess beyond the margin below.
+GUESS_COST = 0.6
+MARGIN = 0.5
+FTFY_MARGIN = 2.0
+# Rare characters count for less than outright signs of damage.
+RARITY_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A successful re-reading of one line."""
+
+    text: str
+    page: CodePage
+    guesses: tuple[str, ...]
+    gain: float
+
+    @property
+    def summary(self) -> str:
+        extra = f"; {len(self.guesses)} lost byte(s) restored" if self.guesses else ""
+        return f"UTF-8 that had been read as {self.page.title}{extra}"
+
+
+def _sequence_length(lead: int) -> int:
+    if 0xC2 <= lead <= 0xDF:
+        return 2
+    if 0xE0 <= lead <= 0xEF:
+        return 3
+    if 0xF0 <= lead <= 0xF4:
+        return 4
+    return 0
+
+
+def _completions(units: list[int], pos: int, page: CodePage) -> list[tuple[bytes, int, int, str]]:
+    """Ways to read a UTF-8 sequence starting at ``units[pos]``.
+
+    Returns (bytes, units consumed, guesses made, note). Guesses are: a U+FFFD standing
+    for one of the bytes a strict decoder replaces; a byte dropped from the sequence; a plain
+    space standing where 0xA0 (NBSP in most of these pages) was.
+    """
+    lead = units[pos]
+    need = _sequence_length(lead)
+    if need == 0:
+        return []
+    tail = units[pos + 1 : pos + need]
+    results: list[tuple[bytes, int, int, str]] = []
+
+    def expand(parts: list[int], consumed: int, guesses: int, note: str) -> None:
+        # Each part may itself be a wildcard or a space-for-NBSP; expand them in turn.
+        options: list[list[tuple[int, int, str]]] = []
+        for part in parts:
+            if part == WILDCARD:
+                options.append([(b, 1, "U+FFFD") for b in sorted(page.replaced_bytes)])
+            elif part == 0x20:
+                options.append([(0xA0, 1, "NBSP")])
+            elif part in _CONTINUATION:
+                options.append([(part, 0, "")])
+            else:
+                return
+        combos: list[tuple[list[int], int, str]] = [([], 0, "")]
+        for opts in options:
+            combos = [(seq + [b], g + dg, n or dn) for seq, g, n in combos for b, dg, dn in opts]
+        for seq, g, n in combos:
+            raw = bytes([lead, *seq])
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            results.append((raw, consumed, guesses + g, note or n))
+
+    # The whole sequence is there (possibly with wildcards or spaces standing in).
+    if len(tail) == need - 1:
+        expand(list(tail), need, 0, "")
+    # One byte was dropped: the sequence is one short, the missing byte at any position.
+    present = 0
+    for unit in tail:
+        if unit in _CONTINUATION or unit == WILDCARD:
+            present += 1
+        else:
+            break
+    if present == need - 2:
+        for missing in sorted(page.lost_bytes):
+            for at in range(present + 1):
+                seq = list(tail[:present])
+                seq.insert(at, missing)
+                expand(seq, 1 + present, 1, f"lost 0x{missing:02X}")
+        # An encoder with errors="replace" writes "?" for the byte it could not map.
+        if len(tail) > present and tail[present] == 0x3F:
+            for missing in sorted(page.replaced_bytes | page.lost_bytes):
+                expand([*tail[:present], missing], 2 + present, 1, "'?'")
+    return results
+
+
+def _decode(units: list[int], page: CodePage, context: frozenset[str]) -> tuple[str, list[str]]:
+    """Read ``units`` as UTF-8, guessing at damage; raise ValueError if that cannot work."""
+    out: list[str] = []
+    guesses: list[str] = []
+    pos = 0
+    n = len(units)
+    while pos < n:
+        unit = units[pos]
+        if 0 <= unit < 0x80:
+            out.append(chr(unit))
+            pos += 1
+            continue
+        options = _completions(units, pos, page)
+        if not options:
+            raise ValueError("not UTF-8")
+        if len(options) == 1 and options[0][2] == 0:
+            raw, consumed, _, _ = options[0]
+            out.append(raw.decode("utf-8"))
+            pos += consumed
+            continue
+        prev = out[-1][-1] if out else ""
+        best: tuple[float, str, int, str] | None = None
+        for raw, consumed, n_guesses, note in options:
+            char = raw.decode("utf-8")
+            after = pos + consumed
+            nxt = _peek(units, after)
+            score = char_score(char, prev, nxt, context) - 0.25 * n_guesses
+            if note == "NBSP" and nxt.isalpha():
+                score += 1.0  # the space was inside a word: it was the sequence's 0xA0
+            elif note == "'?'":
+                score += 0.3  # a "?" glued into a broken sequence is a replacement mark
+            if best is None or score > best[0]:
+                best = (score, char, consumed, note if n_guesses else "")
+        assert best is not None  # noqa: S101 - options is non-empty
+        _, char, consumed, note = best
+        out.append(char)
+        if note:
+            guesses.append(f"{char!r} ({note})")
+        pos += consumed
+    return "".join(out), guesses
+
+
+def _peek(units: list[int], pos: int) -> str:
+    """The character that starts at ``pos``, near enough for choosing quotes and joiners."""
+    if pos >= len(units):
+        return ""
+    unit = units[pos]
+    if 0 <= unit < 0x80:
+        return chr(unit)
+    length = _sequence_length(unit)
+    raw = bytes(u for u in units[pos : pos + length] if u >= 0)
+    try:
+        return raw.decode("utf-8")[:1]
+    except UnicodeDecodeError:
+        return "?"
+
+
+def _context(raw: bytes) -> frozenset[str]:
+    """The non-ASCII letters that decode cleanly, to tell which language a line is in."""
+    text = raw.decode("utf-8", errors="ignore")
+    return frozenset(ch for ch in text if ord(ch) >= 0x80 and ch.isalpha())
+
+
+def read_as(line: str, page: CodePage) -> tuple[str, list[str]] | None:
+    """Re-read ``line`` as UTF-8 misread through ``page``; None if it cannot be."""
+    translated = line.translate(translation_table(page))
+    if _NOT_ENCODABLE.search(translated.replace(REPLACEMENT, "")) or translated == line:
+        return None
+    if REPLACEMENT not in translated:
+        raw = translated.encode("latin-1")
+        try:
+            return raw.decode("utf-8"), []
+        except UnicodeDecodeError:
+            pass
+    units = [WILDCARD if ch == REPLACEMENT else ord(ch) for ch in translated]
+    context = _context(bytes(u for u in units if u >= 0))
+    try:
+        text, guesses = _decode(units, page, context)
+    except ValueError:
+        return None
+    multibyte = sum(1 for u in units if u >= 0xC2 and _sequence_length(u))
+    # Guessing is for the odd lost byte, not for making arbitrary bytes decode. A U+FFFD is
+    # itself a mark of damage, so filling one in is not counted against the limit.
+    blind = sum(1 for g in guesses if "U+FFFD" not in g)
+    if blind > max(1, multibyte // 2):
+        return None
+    return text, guesses
+
+
+_BOX = re.compile("[\u2500-\u259f]")
+
+
+def _is_line_art(line: str) -> bool:
+    """Box-drawing art ("├┤a┼┐a┼┐") rather than CP437/CP850 mojibake ("M├╝ller")."""
+    boxes = len(_BOX.findall(line))
+    return boxes >= 3 and boxes * 10 >= 3 * len(line.replace(" ", ""))
+
+
+def best_reading(line: str, *, defer_to_ftfy: bool = True) -> Reading | None:
+    """The most plausible re-reading of ``line``, if any is clearly better than the line.
+
+    With ``defer_to_ftfy``, a plain re-reading through a table ftfy also has is left to
+    ftfy: it weighed exactly that reading with finer heuristics and declined it (it knows
+    "√π" and box-drawing art are not mojibake). Pass False when ftfy did re-read the line,
+    so that our reading competes with the one ftfy chose.
+    """
+    before = suspicion(line)
+    if before < MARGIN + GUESS_COST * 0:
+        return None
+    if _is_line_art(line):
+        return None
+    before += rarity(line) * RARITY_WEIGHT
+    # A plain re-reading that ftfy could have made through one of its own tables, and
+    # declined, needs stronger evidence: ftfy knows "√π" and "AHÅ™" are not mojibake.
+    ftfy_margin = (
+        FTFY_MARGIN
+        if defer_to_ftfy and any(possible_encoding(line, enc) for enc in CHARMAP_ENCODINGS)
+        else MARGIN
+    )
+    best: Reading | None = None
+    for page in CODE_PAGES:
+        result = read_as(line, page)
+        if result is None:
+            continue
+        text, guesses = result
+        after = suspicion(text) + rarity(text) * RARITY_WEIGHT + GUESS_COST * len(guesses)
+        gain = before - after
+        if gain < (ftfy_margin if not guesses else MARGIN):
+            continue
+        if best is None or gain > best.gain + 1e-9:
+            best = Reading(text=text, page=page, guesses=tuple(guesses), gain=gain)
+    return best
+
+
+_WORDS = re.compile(r"(\s+)")
+
+
+def piecewise_reading(line: str) -> tuple[str, list[Reading]] | None:
+    """Re-read damaged words one at a time, for lines that also hold text no page explains.
+
+    A line can mix mojibake with characters its code page never produced (a genuine NBSP run,
+    an entity already decoded to ``’``); the whole-line reading then fails, but each damaged
+    word can still be read on its own.
+    """
+    pieces = _WORDS.split(line)
+    readings: list[Reading] = []
+    for i, piece in enumerate(pieces):
+        if i % 2 or piece.isascii():
+            continue
+        reading = best_reading(piece)
+        if reading is not None:
+            pieces[i] = reading.text
+            readings.append(reading)
+    if not readings:
+        return None
+    return "".join(pieces), readings
