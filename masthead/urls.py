@@ -7,5 +7,7 @@ admin.site.site_title = "Masthead"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("masthead.accounts.urls")),
+    path("wire/", include("masthead.wire.urls")),
+    path("", include("masthead.discovery.urls")),
     path("", include("masthead.site.urls")),
 ]

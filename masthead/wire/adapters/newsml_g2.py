@@ -1,0 +1,228 @@
+"""IPTC NewsML-G2: newsItem (text), newsMessage (several items), packageItem (ignored: the
+stories it points at arrive as their own newsItems), knowledge/concept items (ignored)."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from masthead.wire.adapters.base import (
+    Adapter,
+    UnchangedCheck,
+    child,
+    children,
+    descendants,
+    element_hash,
+    guard,
+    inner_xml,
+    localname,
+    parse_version,
+    parse_when,
+    parse_xml,
+    register,
+    root_name,
+    text_of,
+)
+from masthead.wire.items import (
+    Ignored,
+    IngestError,
+    MalformedInput,
+    MissingField,
+    ParsedEntry,
+    PubStatus,
+    Subject,
+    WireItem,
+)
+
+NAR = "http://iptc.org/std/nar/2006-10-01/"
+ITEM_ROOTS = {"newsItem", "packageItem", "newsMessage", "knowledgeItem", "conceptItem",
+              "planningItem", "catalogItem"}
+# Fragments of NewsML-G2 documents (as in the IPTC spec's listings): recognised, then refused.
+FRAGMENT_ROOTS = {"groupSet", "contentMeta", "contentSet", "itemMeta", "itemSet"}
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _qcode_value(el: etree._Element | None) -> str:
+    if el is None:
+        return ""
+    return (el.get("qcode") or el.get("literal") or el.get("uri") or "").strip()
+
+
+def _name(el: etree._Element | None, lang: str = "en") -> str:
+    """An element's <name>, preferring English, else its text."""
+    if el is None:
+        return ""
+    names = list(children(el, "name"))
+    for n in names:
+        if (n.get(XML_LANG) or "").lower().startswith(lang):
+            return text_of(n)
+    if names:
+        return text_of(names[0])
+    return text_of(el)
+
+
+@register
+class NewsMLG2Adapter(Adapter):
+    name = "newsml_g2"
+    label = "NewsML-G2"
+
+    def sniff(self, head: str, data: bytes) -> bool:
+        root = root_name(head)
+        if root in ITEM_ROOTS:
+            return True
+        return root in FRAGMENT_ROOTS and NAR in head
+
+    def parse(self, data: bytes, *, unchanged: UnchangedCheck | None = None) -> list[ParsedEntry]:
+        return guard(lambda: self._parse(data))
+
+    def _parse(self, data: bytes) -> list[ParsedEntry]:
+        root = parse_xml(data)
+        kind = localname(root)
+        if kind == "newsMessage":
+            items = [el for el in root.iter() if localname(el) in ITEM_ROOTS - {"newsMessage"}]
+            if not items:
+                raise MissingField("newsMessage carries no items")
+            return [self._entry(el) for el in items]
+        if kind in ITEM_ROOTS:
+            return [self._entry(root)]
+        raise MissingField(
+            f"NewsML-G2 fragment (root <{kind}>) is not an item: no guid, version or itemMeta"
+        )
+
+    def _entry(self, el: etree._Element) -> ParsedEntry:
+        guid = (el.get("guid") or "").strip()
+        version = el.get("version") or ""
+        try:
+            return self._item(el, guid)
+        except IngestError as exc:
+            exc.guid = exc.guid or guid
+            exc.version = exc.version or version
+            return exc
+
+    def _item(self, el: etree._Element, guid: str) -> WireItem:
+        kind = localname(el)
+        excerpt = etree.tostring(el, encoding="unicode")[:1500]
+        if kind == "packageItem":
+            refs = [r.get("residref", "") for r in descendants(el, "itemRef")]
+            raise Ignored(
+                f"packageItem ignored: its {len(refs)} referenced item(s) are ingested as their "
+                "own newsItems", excerpt=excerpt,
+            )
+        if kind != "newsItem":
+            raise Ignored(f"{kind} ignored: not a news story", excerpt=excerpt)
+        if not guid:
+            raise MissingField("newsItem has no guid", excerpt=excerpt)
+        item_meta = child(el, "itemMeta")
+        content_meta = child(el, "contentMeta")
+        if item_meta is None:
+            raise MissingField("newsItem has no itemMeta", excerpt=excerpt)
+        item_class = _qcode_value(child(item_meta, "itemClass")).lower()
+        if item_class and not item_class.endswith(":text") and "text" not in item_class:
+            raise Ignored(f"{item_class} item ignored: not a text story", excerpt=excerpt)
+
+        item = WireItem(guid=guid, content_hash=element_hash(el), format=self.name,
+                        raw_excerpt=excerpt)
+        raw_version = el.get("version")
+        item.version = parse_version(raw_version)
+        item.version_at = parse_when(text_of(child(item_meta, "versionCreated")))
+        item.first_created = parse_when(text_of(child(item_meta, "firstCreated")))
+        embargo = text_of(child(item_meta, "embargoed"))
+        status = _qcode_value(child(item_meta, "pubStatus")).split(":")[-1].lower()
+        if status in {"canceled", "cancelled"}:
+            item.pubstatus = PubStatus.CANCELED
+        elif status == "withheld":
+            item.pubstatus = PubStatus.WITHHELD
+        elif status in {"", "usable"}:
+            item.pubstatus = PubStatus.USABLE
+        else:
+            raise MalformedInput(f"unknown pubStatus {status!r}", excerpt=excerpt)
+        if embargo:
+            item.embargo_until = parse_when(embargo)
+            if item.embargo_until is None and item.pubstatus == PubStatus.USABLE:
+                item.pubstatus = PubStatus.EMBARGOED
+                item.notes.append(f"unreadable embargo time {embargo!r}: held for an editor")
+        provider = child(item_meta, "provider")
+        item.provider = _name(provider) if provider is not None and len(provider) else ""
+        if not item.provider and provider is not None:
+            item.provider = _qcode_value(provider).split(":")[-1]
+        ednotes = [text_of(n) for n in children(item_meta, "edNote")]
+        ednotes += [text_of(n) for n in children(item_meta, "ednote")]
+        item.ednote = " ".join(n for n in ednotes if n)
+        signals = {_qcode_value(s).lower() for s in children(item_meta, "signal")}
+        if "sig:correction" in signals:
+            item.correction = item.ednote or "This story has been corrected."
+        for link in children(item_meta, "link"):
+            if (link.get("rel") or "").endswith("canonical") and link.get("href"):
+                item.canonical_url = link.get("href", "")
+
+        rights = child(el, "rightsInfo")
+        if rights is not None:
+            item.copyright = text_of(child(rights, "copyrightNotice"))
+            holder = _name(child(rights, "copyrightHolder"))
+            item.credit = holder
+        item.language = el.get(XML_LANG) or ""
+        if content_meta is not None:
+            self._content_meta(content_meta, item)
+        body = self._body(child(el, "contentSet"), item)
+        item.body_html = body
+        if not item.headline and item.pubstatus == PubStatus.USABLE:
+            raise MissingField("newsItem has no headline", excerpt=excerpt)
+        if not item.headline:
+            item.headline = item.summary[:200] or guid
+        return item
+
+    def _content_meta(self, cm: etree._Element, item: WireItem) -> None:
+        headlines = list(children(cm, "headline"))
+        if headlines:
+            item.headline = text_of(headlines[0])
+        for desc in children(cm, "description"):
+            role = desc.get("role") or ""
+            if not item.summary or role.endswith("summary"):
+                item.summary = text_of(desc)
+        item.dateline = text_of(child(cm, "dateline"))
+        located = child(cm, "located")
+        if located is not None:
+            city = _name(located)
+            if not item.dateline and city:
+                item.dateline = city
+            for broader in descendants(located, "broader"):
+                qcode = broader.get("qcode") or ""
+                if qcode.lower().startswith("iso3166-1a2:"):
+                    item.country_code = qcode.split(":", 1)[1].upper()
+        item.bylines = [b for b in (_name(c) for c in children(cm, "creator")) if b]
+        by = text_of(child(cm, "by"))
+        if by and not item.bylines:
+            item.bylines = [by]
+        for subj in children(cm, "subject"):
+            code = _qcode_value(subj)
+            item.subjects.append(Subject(name=_name(subj), code=code))
+            for broader in children(subj, "broader"):
+                qcode = broader.get("qcode") or ""
+                if qcode:
+                    item.subjects.append(Subject(name=_name(broader), code=qcode))
+        item.keywords = [k for k in (text_of(k) for k in children(cm, "keyword")) if k]
+        lang = child(cm, "language")
+        if lang is not None and lang.get("tag"):
+            item.language = lang.get("tag", "")
+        credit = text_of(child(cm, "creditline"))
+        if credit:
+            item.credit = credit
+
+    def _body(self, content_set: etree._Element | None, item: WireItem) -> str:
+        if content_set is None:
+            return ""
+        for inline in children(content_set, "inlineXML"):
+            nitf_body = next(descendants(inline, "body.content"), None)
+            if nitf_body is not None:
+                if not item.headline:
+                    item.headline = text_of(next(descendants(inline, "hl1"), None))
+                return inner_xml(nitf_body)
+            xhtml_body = next(descendants(inline, "body"), None)
+            return inner_xml(xhtml_body if xhtml_body is not None else inline)
+        for inline in children(content_set, "inlineData"):
+            text = (inline.text or "").strip()
+            if text:
+                from django.utils.html import escape
+
+                paras = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+                return "".join(f"<p>{escape(p)}</p>" for p in paras)
+        return ""

@@ -1,0 +1,176 @@
+"""RSS 0.9x/1.0/2.0 and Atom, through feedparser (which copes with the ill-formed feeds real
+publishers serve). RSS has no kill: an item leaving the feed is not a withdrawal.
+
+feedparser parses ~2,000 items/s; to keep re-polling an unchanged feed cheap, a well-formed feed
+is first pre-screened with lxml: each item's canonical bytes are hashed and items already stored
+with that hash are dropped before feedparser sees the document.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from typing import Any
+
+import feedparser
+from django.utils.html import strip_tags
+from lxml import etree
+
+from masthead.wire.adapters.base import (
+    Adapter,
+    UnchangedCheck,
+    child,
+    content_hash,
+    element_hash,
+    guard,
+    localname,
+    parse_xml,
+    refuse_entities,
+    register,
+    root_name,
+    text_of,
+)
+from masthead.wire.items import (
+    IngestError,
+    MalformedInput,
+    MissingField,
+    ParsedEntry,
+    Subject,
+    Unchanged,
+    UnsupportedFormat,
+    WireItem,
+)
+
+FICTION_DOMAIN = "https://masthead.example/ns/fiction"
+ITEM_NAMES = {"item", "entry"}
+
+
+def _when(struct: Any) -> dt.datetime | None:
+    if not struct:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(calendar.timegm(struct), tz=dt.UTC)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _prescreen_guid(el: etree._Element) -> str:
+    for name in ("guid", "id"):
+        found = child(el, name)
+        if found is not None and text_of(found):
+            return text_of(found)
+    link = child(el, "link")
+    if link is not None:
+        return (link.get("href") or text_of(link)).strip()
+    return ""
+
+
+@register
+class RssAtomAdapter(Adapter):
+    name = "rss_atom"
+    label = "RSS / Atom"
+
+    def sniff(self, head: str, data: bytes) -> bool:
+        return root_name(head) in {"rss", "RDF", "feed", "channel"}
+
+    def parse(self, data: bytes, *, unchanged: UnchangedCheck | None = None) -> list[ParsedEntry]:
+        return guard(lambda: self._parse(data, unchanged))
+
+    def _parse(self, data: bytes, unchanged: UnchangedCheck | None) -> list[ParsedEntry]:
+        refuse_entities(data)
+        entries: list[ParsedEntry] = []
+        hashes: list[str] | None = None
+        try:
+            root = parse_xml(data)
+        except IngestError:
+            root = None  # ill-formed: feedparser's lenient parser takes the whole document
+        if root is not None:
+            elements = [el for el in root.iter() if localname(el) in ITEM_NAMES]
+            keyed = [(_prescreen_guid(el), element_hash(el), el) for el in elements]
+            skip = unchanged([(g, h) for g, h, _ in keyed if g]) if unchanged else set()
+            hashes = []
+            for guid, chash, el in keyed:
+                if guid and guid in skip:
+                    entries.append(Unchanged(guid=guid, content_hash=chash))
+                    el.getparent().remove(el)
+                else:
+                    hashes.append(chash)
+            if not hashes:
+                return entries
+            data = etree.tostring(root.getroottree(), encoding="utf-8", xml_declaration=True)
+        parsed = feedparser.parse(data, resolve_relative_uris=False, sanitize_html=False)
+        version = parsed.get("version") or ""
+        if not version and not parsed.entries:
+            reason = parsed.get("bozo_exception") or "no RSS or Atom feed found"
+            raise UnsupportedFormat(f"not a feed: {reason}")
+        if parsed.get("bozo") and not parsed.entries:
+            raise MalformedInput(f"malformed feed: {parsed.get('bozo_exception')}")
+        feed = parsed.feed
+        if hashes is not None and len(hashes) != len(parsed.entries):
+            hashes = None
+        for index, entry in enumerate(parsed.entries):
+            chash = hashes[index] if hashes else ""
+            entries.append(self._entry(entry, feed, chash))
+        return entries
+
+    def _entry(self, entry: Any, feed: Any, chash: str) -> ParsedEntry:
+        title = (entry.get("title") or "").strip()
+        link = (entry.get("link") or "").strip()
+        guid = (entry.get("id") or "").strip() or link
+        published = _when(entry.get("published_parsed"))
+        updated = _when(entry.get("updated_parsed"))
+        if not chash:
+            chash = content_hash(repr(sorted((k, str(v)) for k, v in entry.items())))
+        if not guid:
+            guid = f"rss-sha256:{content_hash(title, entry.get('summary') or '')[:32]}"
+        if not title:
+            # RSS requires a title or a description; a description-only item gets its opening
+            # words as a headline rather than being lost.
+            words = strip_tags(entry.get("summary") or "").split()
+            title = " ".join(words[:14]) + (" …" if len(words) > 14 else "")
+        if not title:
+            return MissingField("feed item has neither title nor description", guid=guid)
+        item = WireItem(guid=guid, content_hash=chash, format=self.name)
+        item.headline = title
+        item.version_at = updated or published
+        item.first_created = published
+        contents = entry.get("content") or []
+        description = entry.get("summary") or ""
+        if contents:
+            item.body_html = contents[0].get("value", "")
+            item.summary = description if description != item.body_html else ""
+        else:
+            item.body_html = description
+        authors = [a.get("name", "").strip() for a in entry.get("authors") or []]
+        item.bylines = [a for a in authors if a] or (
+            [entry.get("author")] if entry.get("author") else []
+        )
+        for tag in entry.get("tags") or []:
+            term = (tag.get("term") or tag.get("label") or "").strip()
+            scheme = (tag.get("scheme") or "").strip()
+            if scheme.rstrip("/") == FICTION_DOMAIN:
+                item.is_fiction = True
+            elif term:
+                item.keywords.append(term)
+                if scheme and any(c.isdigit() for c in term) and term.replace(":", "").isalnum():
+                    item.subjects.append(Subject(name=term, code=term))
+        item.canonical_url = link
+        item.copyright = (entry.get("rights") or feed.get("rights") or "").strip()
+        # A channel title often names the section too ("Harbor Light Wire — U.S."); the source
+        # is the part before the separator, so one agency's feeds share one Source.
+        title = (feed.get("title") or "").strip()
+        item.provider = re.split(r"\s+[—–|:-]\s+", title, maxsplit=1)[0].strip()
+        item.language = (entry.get("language") or feed.get("language") or "").strip()
+        for media in (entry.get("media_content") or []) + (entry.get("media_thumbnail") or []):
+            url = media.get("url", "")
+            if url.startswith(("http://", "https://")):
+                item.image_url = url
+                break
+        if not item.image_url:
+            for enclosure in entry.get("enclosures") or []:
+                if (enclosure.get("type") or "").startswith("image/") and enclosure.get("href"):
+                    item.image_url = enclosure["href"]
+                    break
+        item.raw_excerpt = (title + "\n" + description)[:1500]
+        return item

@@ -1,0 +1,133 @@
+"""The wire desk's own data: configured feeds, and the ingest log editors read.
+
+Articles themselves live in the newsroom; the wire only remembers where copy comes from, what
+each feed delivered (`WireItemVersion`, the fingerprints duplicate detection needs) and what went
+wrong (`IngestLog`, the quarantine).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from masthead.newsroom.models import Article, Section, Source, Tag
+
+
+class Feed(models.Model):
+    """A configured wire feed: a file, a drop folder, an HTTP URL, or a push endpoint."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True, help_text="Used in the push URL.")
+    location = models.CharField(
+        max_length=1000, blank=True,
+        help_text="A file, a drop-folder directory or an http(s) URL. Blank for push-only feeds.",
+    )
+    format = models.CharField(
+        max_length=20, default="auto",
+        help_text="auto (detected from the content), or one of: rss_atom, newsml_g2, nitf, ninjs.",
+    )
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="feeds",
+        help_text="Blank: the source is taken from each item's provider or credit.",
+    )
+    default_sections = models.ManyToManyField(Section, blank=True, related_name="+")
+    default_tags = models.ManyToManyField(Tag, blank=True, related_name="+")
+    keyword_rules = models.JSONField(
+        default=list, blank=True,
+        help_text='A list of {"keyword": "harbour", "sections": ["local"], "tags": ["Port"]}; '
+        "a keyword found in the headline or summary adds those sections and tags.",
+    )
+    poll_interval = models.PositiveIntegerField(
+        default=300, help_text="Seconds between polls (URL, file and directory feeds)."
+    )
+    enabled = models.BooleanField(default=True)
+    push_secret = models.CharField(
+        max_length=200, blank=True,
+        help_text="Shared secret for HMAC-SHA256 signed pushes; blank refuses pushes.",
+    )
+    marks_fiction = models.BooleanField(
+        default=False, help_text="Stories from this feed are demo fiction, not news."
+    )
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    etag = models.CharField(max_length=300, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_due(self, now: dt.datetime | None = None) -> bool:
+        if not self.enabled or not self.location:
+            return False
+        if self.last_polled_at is None:
+            return True
+        now = now or timezone.now()
+        return self.last_polled_at + dt.timedelta(seconds=self.poll_interval) <= now
+
+    def get_push_url(self) -> str:
+        return reverse("wire:push", args=[self.slug])
+
+
+class IngestLog(models.Model):
+    """One line per item that changed something or failed: the wire editor's audit trail.
+
+    Unchanged re-sent items are counted in the run's summary but not logged, so that a feed
+    polled every few minutes does not bury the interesting lines.
+    """
+
+    class Action(models.TextChoices):
+        NEW = "new", "New"
+        UPDATED = "updated", "Updated"
+        KILLED = "killed", "Killed"
+        SKIPPED = "skipped", "Skipped"
+        ERROR = "error", "Error (quarantined)"
+
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+    feed = models.ForeignKey(Feed, null=True, blank=True, on_delete=models.SET_NULL)
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL)
+    file = models.CharField(max_length=1000, blank=True)
+    guid = models.CharField(max_length=500, blank=True)
+    version = models.CharField(max_length=100, blank=True)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    reason = models.TextField(blank=True)
+    repairs = models.JSONField(default=list, blank=True)
+    raw_excerpt = models.TextField(blank=True)
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="ingest_logs"
+    )
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["action", "created"], name="ingestlog_action_created")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.guid or self.file}"
+
+
+class WireItemVersion(models.Model):
+    """Each version of a wire item applied to an article, with its text fingerprint.
+
+    The fingerprint (hash of the normalised headline and body text) is how a story re-sent under
+    a new guid, or delivered by a second feed, is recognised as the same story.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="wire_versions")
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="+")
+    guid = models.CharField(max_length=500)
+    version = models.PositiveIntegerField(null=True, blank=True)
+    version_at = models.DateTimeField(null=True, blank=True)
+    content_hash = models.CharField(max_length=64)
+    text_hash = models.CharField(max_length=64, db_index=True)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.guid} v{self.version}"

@@ -1,0 +1,527 @@
+"""Ingest: from bytes, a file, a drop folder or a URL to newsroom Articles.
+
+Each item is its own transaction, so a worker killed mid-run leaves every story either fully
+written or untouched, and the next run finishes the job: identity is (source, guid), enforced
+by the database's unique constraint, and a re-sent identical item is recognised by its content
+hash before any text cleaning or classification is done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import slugify
+
+from masthead.newsroom import actions
+from masthead.newsroom.models import Article, Section, Source
+from masthead.wire import classify
+from masthead.wire.adapters.base import Adapter, detect, get_adapter
+from masthead.wire.items import (
+    Ignored,
+    IngestError,
+    ParsedEntry,
+    PubStatus,
+    TooLarge,
+    Unchanged,
+    WireItem,
+)
+from masthead.wire.models import IngestLog, WireItemVersion
+
+if TYPE_CHECKING:
+    from masthead.wire.models import Feed
+
+logger = logging.getLogger(__name__)
+
+# A wire file larger than this is refused whole (NewsML-G2 and NITF stories are a few hundred KB
+# at most; a bigger file is a mistake or an attack).
+MAX_FILE_BYTES = getattr(settings, "WIRE_MAX_FILE_BYTES", 20 * 1024 * 1024)
+LOOKUP_BATCH = 500
+
+Progress = Callable[[int, int], None]
+
+
+class Action:
+    NEW = "new"
+    UPDATED = "updated"
+    KILLED = "killed"
+    SKIPPED = "skipped"
+    ERROR = "error"
+
+
+@dataclass
+class ItemResult:
+    file: str
+    guid: str
+    version: str
+    action: str
+    reason: str = ""
+    url: str = ""
+    article_id: int | None = None
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"file": self.file, "guid": self.guid, "version": self.version,
+                "action": self.action, "url": self.url or None, "reason": self.reason}
+
+
+@dataclass
+class IngestSummary:
+    results: list[ItemResult] = field(default_factory=list)
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.results if r.action == action)
+
+    @property
+    def new(self) -> int:
+        return self.count(Action.NEW)
+
+    @property
+    def updated(self) -> int:
+        return self.count(Action.UPDATED)
+
+    @property
+    def killed(self) -> int:
+        return self.count(Action.KILLED)
+
+    @property
+    def skipped(self) -> int:
+        return self.count(Action.SKIPPED)
+
+    @property
+    def errors(self) -> int:
+        return self.count(Action.ERROR)
+
+    def extend(self, other: IngestSummary) -> None:
+        self.results.extend(other.results)
+
+    def line(self) -> str:
+        return (f"ingested {self.new} new, {self.updated} updated, {self.killed} killed, "
+                f"{self.skipped} skipped, {self.errors} errors")
+
+
+@dataclass
+class _Context:
+    """What stays the same for every item of one run (cached lookups)."""
+
+    feed: Feed | None
+    source: Source | None
+    file: str
+    sections: dict[str, Section]
+    default_sections: list[Section]
+    default_tags: list[str]
+    rules: list[dict]
+    sources: dict[str, Source] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, *, feed: Feed | None, source_name: str | None, file: str) -> _Context:
+        source = None
+        if source_name:
+            source = source_for_name(source_name)
+        elif feed is not None and feed.source_id:
+            source = feed.source
+        sections = {s.slug: s for s in Section.objects.all()}
+        default_sections: list[Section] = []
+        default_tags: list[str] = []
+        rules: list[dict] = []
+        if feed is not None and feed.pk:
+            default_sections = list(feed.default_sections.all())
+            default_tags = [t.name for t in feed.default_tags.all()]
+            rules = list(feed.keyword_rules or [])
+        return cls(feed=feed, source=source, file=file, sections=sections,
+                   default_sections=default_sections, default_tags=default_tags, rules=rules)
+
+    def source_for(self, item: WireItem) -> Source:
+        if self.source is not None:
+            return self.source
+        name = (item.provider or item.credit or "Unknown wire").strip()[:120]
+        if name not in self.sources:
+            self.sources[name] = source_for_name(
+                name, credit=item.credit or name, copyright_text=item.copyright
+            )
+        return self.sources[name]
+
+
+def source_for_name(name: str, *, credit: str = "", copyright_text: str = "") -> Source:
+    """The Source called `name`, created on first sight with the item's credit and copyright."""
+    name = " ".join(name.split())[:120] or "Unknown wire"
+    slug = slugify(name)[:120] or "wire"
+    source = Source.objects.filter(name=name).first() or Source.objects.filter(slug=slug).first()
+    if source is not None:
+        return source
+    try:
+        with transaction.atomic():
+            return Source.objects.create(
+                name=name, slug=slug, kind=Source.Kind.WIRE, credit_line=(credit or name)[:200],
+                copyright_template=copyright_text[:300],
+            )
+    except IntegrityError:  # created by a concurrent worker in the meantime
+        return Source.objects.get(slug=slug)
+
+
+# -- entry points -----------------------------------------------------------------------------
+
+
+def ingest_path(
+    path_or_url: str, *, source_name: str | None = None, feed: Feed | None = None,
+    progress: Progress | None = None,
+) -> IngestSummary:
+    """Ingest a file, every file in a directory (sorted by name), or an http(s) URL."""
+    from masthead.wire import fetch
+
+    if re.match(r"^https?://", path_or_url, re.I):
+        try:
+            data = fetch.fetch_url(path_or_url, feed=feed)
+        except IngestError as exc:
+            return _file_error(path_or_url, exc, feed=feed)
+        if data is None:  # 304 Not Modified
+            return IngestSummary()
+        return ingest_bytes(data, file=path_or_url, source_name=source_name, feed=feed,
+                            progress=progress)
+    path = Path(path_or_url)
+    if path.is_dir():
+        summary = IngestSummary()
+        files = fetch.drop_folder_files(path)
+        for index, file in enumerate(files):
+            summary.extend(ingest_file(file, source_name=source_name, feed=feed))
+            if progress:
+                progress(index + 1, len(files))
+        return summary
+    return ingest_file(path, source_name=source_name, feed=feed, progress=progress)
+
+
+def ingest_file(
+    path: Path, *, source_name: str | None = None, feed: Feed | None = None,
+    progress: Progress | None = None,
+) -> IngestSummary:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise TooLarge(f"file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit")
+        data = path.read_bytes()
+    except IngestError as exc:
+        return _file_error(str(path), exc, feed=feed)
+    except OSError as exc:
+        return _file_error(str(path), IngestError(f"cannot read file: {exc.strerror or exc}"),
+                           feed=feed)
+    return ingest_bytes(data, file=str(path), source_name=source_name, feed=feed,
+                        progress=progress)
+
+
+def ingest_bytes(
+    data: bytes, *, file: str = "", source_name: str | None = None, feed: Feed | None = None,
+    progress: Progress | None = None,
+) -> IngestSummary:
+    """Ingest one document (which may hold many items)."""
+    try:
+        if len(data) > MAX_FILE_BYTES:
+            raise TooLarge(f"file is {len(data)} bytes, over the {MAX_FILE_BYTES}-byte limit")
+        adapter = _adapter_for(data, feed)
+        entries = adapter.parse(data, unchanged=_unchanged_guids)
+    except IngestError as exc:
+        return _file_error(file, exc, feed=feed)
+    context = _Context.build(feed=feed, source_name=source_name, file=file)
+    return ingest_entries(entries, context=context, progress=progress)
+
+
+def ingest_entries(
+    entries: list[ParsedEntry], *, context: _Context, progress: Progress | None = None
+) -> IngestSummary:
+    summary = IngestSummary()
+    items = [e for e in entries if isinstance(e, WireItem)]
+    stored = _stored_hashes(items)
+    total = len(entries)
+    for index, entry in enumerate(entries):
+        if isinstance(entry, Unchanged):
+            summary.results.append(ItemResult(context.file, entry.guid, entry.version_label,
+                                              Action.SKIPPED, "unchanged"))
+        elif isinstance(entry, IngestError):
+            summary.results.append(_entry_error(entry, context))
+        elif (entry.guid, entry.content_hash) in stored:
+            # The cheap path: same guid, same bytes; no cleaning, no transaction.
+            summary.results.append(ItemResult(context.file, entry.guid, entry.version_label,
+                                              Action.SKIPPED, "unchanged"))
+        else:
+            summary.results.append(ingest_item(entry, context=context))
+        if progress and (index + 1) % 100 == 0:
+            progress(index + 1, total)
+    if progress and total:
+        progress(total, total)
+    return summary
+
+
+def _adapter_for(data: bytes, feed: Feed | None) -> Adapter:
+    if feed is not None and feed.format and feed.format != "auto":
+        return get_adapter(feed.format)
+    return detect(data)
+
+
+def _unchanged_guids(pairs: list[tuple[str, str]]) -> set[str]:
+    found: set[str] = set()
+    wanted = dict(pairs)
+    guids = list(wanted)
+    for start in range(0, len(guids), LOOKUP_BATCH):
+        chunk = guids[start:start + LOOKUP_BATCH]
+        for guid, chash in Article.objects.filter(wire_guid__in=chunk).values_list(
+            "wire_guid", "content_hash"
+        ):
+            if chash and wanted.get(guid) == chash:
+                found.add(guid)
+    return found
+
+
+def _stored_hashes(items: list[WireItem]) -> set[tuple[str, str]]:
+    pairs = [(i.guid, i.content_hash) for i in items]
+    found = _unchanged_guids(pairs)
+    return {(g, h) for g, h in pairs if g in found}
+
+
+# -- one item ---------------------------------------------------------------------------------
+
+
+def ingest_item(item: WireItem, *, context: _Context) -> ItemResult:
+    """Apply one item version in its own transaction; retried once if a concurrent worker
+    created the same story between our read and our write."""
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                result = _apply(item, context)
+            return result
+        except IntegrityError:
+            if attempt:
+                raise
+        except IngestError as exc:
+            exc.guid = exc.guid or item.guid
+            exc.version = exc.version or item.version_label
+            return _entry_error(exc, context)
+        except actions.ActionError as exc:
+            return _entry_error(
+                IngestError(str(exc), guid=item.guid, version=item.version_label,
+                            excerpt=item.raw_excerpt),
+                context,
+            )
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _apply(item: WireItem, context: _Context) -> ItemResult:
+    source = context.source_for(item)
+    article = (
+        Article.objects.select_for_update().filter(source=source, wire_guid=item.guid).first()
+    )
+    if article is None and item.replaces:
+        article = (
+            Article.objects.select_for_update()
+            .filter(source=source, wire_guid=item.replaces).first()
+        )
+    result = ItemResult(context.file, item.guid, item.version_label, Action.SKIPPED)
+    if article is not None and article.content_hash == item.content_hash:
+        result.reason = "unchanged"
+        return _done(result, article, log=False, context=context, item=item)
+
+    if item.pubstatus == PubStatus.CANCELED:
+        reason = item.ednote or "Withdrawn by the agency"
+        if article is None:
+            article = actions.create_killed_placeholder(
+                source=source, guid=item.guid, headline=_clean_plain(item.headline),
+                reason=reason, content_hash=item.content_hash, version=item.version,
+                version_at=item.version_at,
+            )
+        elif article.is_killed:
+            result.reason = "already killed"
+            return _done(result, article, log=False, context=context, item=item)
+        else:
+            actions.KillArticleAction(article=article, reason=reason).execute()
+        result.action, result.reason = Action.KILLED, reason
+        return _done(result, article, context=context, item=item)
+
+    if article is not None and article.is_killed:
+        result.reason = "story was killed; later wire versions are not applied"
+        return _done(result, article, context=context, item=item)
+    if article is not None:
+        order = compare_versions(item, article)
+        if order is not None and order < 0:
+            result.reason = f"older version than the stored v{article.wire_version or '?'}"
+            return _done(result, article, context=context, item=item)
+        if order == 0:
+            result.reason = "same version as stored with different content: first one kept"
+            return _done(result, article, context=context, item=item)
+
+    content, repairs, text_hash = _content(item, context)
+    if article is None:
+        duplicate = _duplicate_of(text_hash, source=source, guid=item.guid)
+        if duplicate is not None:
+            result.reason = f"duplicate of {duplicate.get_absolute_url()} (same text)"
+            return _done(result, duplicate, context=context, item=item, repairs=repairs)
+        article = actions.CreateFromWireAction(source=source, content=content).execute()
+        result.action = Action.NEW
+        near = _near_duplicate(article)
+        if near is not None:
+            result.reason = f"possible near-duplicate of {near.get_absolute_url()}"
+    else:
+        if item.replaces and article.wire_guid == item.replaces:
+            content.wire_guid = item.guid
+            article.wire_guid = item.guid
+        actions.UpdateFromWireAction(article=article, content=content,
+                                     reason=f"wire version {item.version_label}",
+                                     at=item.version_at).execute()
+        result.action = Action.UPDATED
+    if item.correction and item.correction != article.correction_note:
+        actions.ApplyCorrectionAction(
+            article=article, note=_clean_plain(item.correction), at=item.version_at
+        ).execute()
+    WireItemVersion.objects.create(
+        article=article, source=source, guid=item.guid, version=item.version,
+        version_at=item.version_at, content_hash=item.content_hash, text_hash=text_hash,
+    )
+    return _done(result, article, context=context, item=item, repairs=repairs)
+
+
+def compare_versions(item: WireItem, article: Article) -> int | None:
+    """-1 older, 0 same version, 1 newer; None when neither side carries a version or time
+    (RSS items without dates: a changed item is then taken as an update)."""
+    if item.version is not None and article.wire_version is not None:
+        if item.version != article.wire_version:
+            return 1 if item.version > article.wire_version else -1
+    if item.version_at is not None and article.wire_version_at is not None:
+        if item.version_at != article.wire_version_at:
+            return 1 if item.version_at > article.wire_version_at else -1
+        return 0
+    if item.version is not None and article.wire_version is not None:
+        return 0
+    return None
+
+
+def _clean_plain(text: str) -> str:
+    from masthead.text import clean_plain
+
+    return clean_plain(text or "")
+
+
+def _content(item: WireItem, context: _Context) -> tuple[actions.WireContent, list[str], str]:
+    from masthead.text import clean_html, clean_plain, explain
+
+    repairs = [f"headline: {r}" for r in explain(item.headline)]
+    body_html = item.body_html
+    dateline = item.dateline
+    lifted, rest = classify.split_dateline(body_html)
+    if lifted:
+        body_html = rest
+        dateline = dateline or lifted
+    body = clean_html(body_html)
+    repairs += [f"body: {r}" for r in explain(strip_tags(body_html))]
+    headline = clean_plain(item.headline)[:300]
+    summary = clean_plain(item.summary)
+    feed = context.feed
+    sections, rule_tags = classify.resolve_sections(
+        item, existing=context.sections, defaults=context.default_sections,
+        rules=context.rules, also_names=item.keywords,
+    )
+    tags = context.default_tags + classify.tag_names_for(item) + rule_tags
+    now = timezone.now()
+    published_at = min(item.first_created or item.version_at or now, now)
+    publish = item.pubstatus in {PubStatus.USABLE} or (
+        item.pubstatus == PubStatus.EMBARGOED and item.embargo_until is not None
+    )
+    fields = {
+        "headline": headline,
+        "summary": summary,
+        "body": body,
+        "dateline": clean_plain(dateline)[:200],
+        "byline": clean_plain(", ".join(item.bylines))[:300] if item.bylines else "",
+        "canonical_url": item.canonical_url[:500] if _is_url(item.canonical_url) else "",
+        "image_url": item.image_url[:500] if _is_url(item.image_url) else "",
+        "image_alt": clean_plain(item.image_alt)[:300],
+        "credit_line": clean_plain(item.credit)[:200],
+        "copyright_notice": clean_plain(item.copyright)[:300],
+        "language": item.language[:20],
+        "embargo_until": item.embargo_until,
+        "is_fiction": item.is_fiction or bool(feed is not None and feed.marks_fiction),
+    }
+    content = actions.WireContent(
+        fields=fields, sections=sections, tags=tags,
+        bylines=[clean_plain(b)[:150] for b in item.bylines if clean_plain(b)],
+        wire_guid=item.guid[:500], wire_version=item.version, wire_version_at=item.version_at,
+        content_hash=item.content_hash, published_at=published_at, publish=publish,
+    )
+    if item.notes:
+        repairs += item.notes
+    return content, repairs, text_fingerprint(headline, body)
+
+
+def _is_url(value: str) -> bool:
+    return bool(re.match(r"^https?://\S+$", value or ""))
+
+
+def text_fingerprint(headline: str, body: str) -> str:
+    words = " ".join(strip_tags(f"{headline}\n{body}").lower().split())
+    return hashlib.sha256(words.encode("utf-8")).hexdigest()
+
+
+def _duplicate_of(text_hash: str, *, source: Source, guid: str) -> Article | None:
+    version = (
+        WireItemVersion.objects.filter(text_hash=text_hash)
+        .exclude(source=source, guid=guid)
+        .exclude(article__status=Article.Status.KILLED)
+        .select_related("article")
+        .first()
+    )
+    return version.article if version else None
+
+
+def _near_duplicate(article: Article) -> Article | None:
+    """Same headline, another story, published within two days: flagged for editors."""
+    window = dt.timedelta(days=2)
+    if article.published_at is None:
+        return None
+    return (
+        Article.objects.filter(
+            headline__iexact=article.headline,
+            published_at__range=(article.published_at - window, article.published_at + window),
+        )
+        .exclude(pk=article.pk)
+        .first()
+    )
+
+
+def _done(
+    result: ItemResult, article: Article | None, *, context: _Context, item: WireItem,
+    log: bool = True, repairs: Iterable[str] = (),
+) -> ItemResult:
+    if article is not None:
+        result.article_id = article.pk
+        if article.status != Article.Status.KILLED:
+            result.url = article.get_absolute_url()
+    if log:
+        IngestLog.objects.create(
+            feed=context.feed if context.feed and context.feed.pk else None,
+            source=article.source if article is not None else None,
+            file=context.file[:1000], guid=item.guid[:500], version=item.version_label[:100],
+            action=result.action, reason=result.reason, repairs=list(repairs),
+            raw_excerpt=item.raw_excerpt, article=article,
+        )
+    return result
+
+
+def _entry_error(exc: IngestError, context: _Context) -> ItemResult:
+    action = Action.SKIPPED if isinstance(exc, Ignored) else Action.ERROR
+    IngestLog.objects.create(
+        feed=context.feed if context.feed and context.feed.pk else None,
+        file=context.file[:1000], guid=exc.guid[:500], version=exc.version[:100],
+        action=action, reason=exc.reason, raw_excerpt=exc.excerpt,
+    )
+    return ItemResult(context.file, exc.guid, exc.version, action, exc.reason)
+
+
+def _file_error(file: str, exc: IngestError, *, feed: Feed | None) -> IngestSummary:
+    context = _Context(feed=feed, source=None, file=file, sections={}, default_sections=[],
+                       default_tags=[], rules=[])
+    return IngestSummary(results=[_entry_error(exc, context)])
