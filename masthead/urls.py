@@ -8,6 +8,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("masthead.accounts.urls")),
     path("wire/", include("masthead.wire.urls")),
-    path("", include("masthead.discovery.urls")),
     path("", include("masthead.site.urls")),
 ]
