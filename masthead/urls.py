@@ -8,5 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("masthead.accounts.urls")),
     path("wire/", include("masthead.wire.urls")),
+    path("", include("masthead.discovery.urls")),
     path("", include("masthead.site.urls")),
 ]

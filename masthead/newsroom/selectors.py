@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Count, F, Q, Window
+from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -68,29 +68,14 @@ def section_blocks(sections: list[Section], *, per_section: int = 4) -> list[tup
 
 
 def related_articles(article: Article, *, limit: int = 5) -> list[Article]:
-    """Other visible stories sharing the most tags and sections with `article`, newest first."""
-    tag_ids = [t.pk for t in article.tags.all()]
-    section_ids = [s.pk for s in article.sections.all()]
-    if not tag_ids and not section_ids:
-        return []
-    qs = (
-        Article.objects.published()
-        .exclude(pk=article.pk)
-        .filter(Q(tags__in=tag_ids) | Q(sections__in=section_ids))
-        .annotate(
-            shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True),
-            shared_sections=Count("sections", filter=Q(sections__in=section_ids), distinct=True),
-        )
-        .order_by("-shared_tags", "-shared_sections", "-published_at", "-id")
-    )
-    ids = list(qs.values_list("pk", flat=True)[:limit])
-    found = Article.objects.filter(pk__in=ids).for_listing().in_bulk()
-    return [found[pk] for pk in ids if pk in found]
+    """The stored Related list (computed on publish/update by `masthead.discovery`)."""
+    from masthead.discovery import selectors as discovery
+
+    return discovery.related_articles(article, limit=limit)
 
 
 def popular_articles(*, limit: int = 5, exclude: Article | None = None) -> list[Article]:
-    """Most-read stories; until readers have been counted, the newest stories stand in."""
-    qs = Article.objects.published().newest_first().for_listing()
-    if exclude is not None:
-        qs = qs.exclude(pk=exclude.pk)
-    return list(qs[:limit])
+    """Most-read stories with time decay (`masthead.discovery`); the newest fill in."""
+    from masthead.discovery import selectors as discovery
+
+    return discovery.popular_articles(limit=limit, exclude=exclude)

@@ -1,0 +1,109 @@
+"""Head metadata for article pages: canonical/robots policy, JSON-LD, Open Graph values.
+
+Computed in Python (not template logic) so the policy — what a gated story may reveal, what a
+syndicated copy tells search engines — is written once and tested directly.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import template
+from django.conf import settings
+from django.templatetags.static import static
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from masthead.discovery.sitemaps import last_update
+from masthead.newsroom.models import Access, Article, Source
+
+register = template.Library()
+
+# What Django's json_script escapes: keeps "</script>" in a headline from closing the tag.
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def _absolute(context: template.Context, url: str) -> str:
+    if url.startswith(("http://", "https://")):
+        return url
+    request = context.get("request")
+    if request is not None:
+        return request.build_absolute_uri(url)
+    return settings.PAPER_URL.rstrip("/") + url
+
+
+def head_metadata(article: Article, absolute: Any) -> dict[str, Any]:
+    """Everything the article page's <head> says about the story, as plain values."""
+    own_url = absolute(article.get_absolute_url())
+    policy = article.source.index_policy
+    canonical = own_url
+    if policy == Source.IndexPolicy.CANONICAL and article.canonical_url:
+        canonical = article.canonical_url
+    noindex = policy == Source.IndexPolicy.NOINDEX
+    gated = article.effective_access != Access.FREE
+    logo = absolute(static("discovery/logo.png"))
+    image = article.image_url or logo
+    modified = last_update(article)
+    tags = [t.name for t in article.tags.all()]
+    names = article.byline_names
+    authors: list[dict[str, str]] = (
+        [{"@type": "Person", "name": n} for n in names]
+        if names else [{"@type": "Organization", "name": article.credit}]
+    )
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": own_url},
+        "url": own_url,
+        "headline": article.headline[:110],  # Google truncates longer headlines
+        "description": article.summary,
+        "datePublished": article.published_at.isoformat() if article.published_at else None,
+        "dateModified": modified.isoformat() if modified else None,
+        "author": authors,
+        "publisher": {
+            "@type": "Organization",
+            "name": settings.PAPER_NAME,
+            "url": absolute("/"),
+            "logo": {"@type": "ImageObject", "url": logo, "width": 600, "height": 60},
+        },
+        "image": [image],
+        "articleSection": article.section.name if article.section else None,
+        "keywords": tags,
+        "inLanguage": article.language or settings.PAPER_LANGUAGE,
+        "isAccessibleForFree": not gated,
+    }
+    if gated:
+        # Google's paywalled-content markup: says the body is gated, so showing crawlers more
+        # than readers is not cloaking. Never an articleBody here.
+        data["hasPart"] = {
+            "@type": "WebPageElement",
+            "isAccessibleForFree": False,
+            "cssSelector": ".story__body",
+        }
+    if article.copyright:
+        data["copyrightNotice"] = article.copyright
+    data = {k: v for k, v in data.items() if v not in (None, "", [])}
+    return {
+        "canonical": canonical,
+        "noindex": noindex,
+        "url": canonical,
+        "image": image,
+        "modified": modified,
+        "tags": tags,
+        "gated": gated,
+        "jsonld": mark_safe(  # noqa: S308 - json.dumps output with <, >, & escaped
+            json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
+        ),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def article_head(context: template.Context, article: Article) -> dict[str, Any]:
+    return head_metadata(article, lambda url: _absolute(context, url))
+
+
+@register.simple_tag
+def feed_link(url: str, title: str, kind: str) -> SafeString:
+    mime = "application/atom+xml" if kind == "atom" else "application/rss+xml"
+    return format_html('<link rel="alternate" type="{}" title="{}" href="{}">', mime, title, url)
