@@ -100,6 +100,8 @@ def detect(data: bytes) -> Adapter:
         if adapter.sniff(head, data):
             return adapter
     name = root_name(head)
+    if not name and head.lstrip().startswith("<"):
+        raise MalformedInput("empty XML document: no root element", excerpt=head[:500])
     if name == "NewsML":
         raise UnsupportedFormat(
             "unsupported format: NewsML 1.x (only NewsML-G2 is supported)", excerpt=head[:500]
@@ -132,10 +134,30 @@ def refuse_entities(data: bytes) -> None:
         )
 
 
+_LATIN_DECL = re.compile(
+    rb"^(\s*<\?xml[^>]*encoding=[\"'])(iso-8859-1|iso8859-1|latin-?1|windows-1252|cp1252)([\"'])",
+    re.I,
+)
+
+
+def _fix_declared_latin1(data: bytes) -> bytes:
+    """A file declared Latin-1 whose bytes are valid UTF-8 with non-ASCII in them is UTF-8:
+    real Latin-1 text almost never happens to form valid UTF-8 sequences."""
+    m = _LATIN_DECL.match(data)
+    if not m or max(data, default=0) < 0x80:
+        return data
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data
+    return m.group(1) + b"utf-8" + m.group(3) + data[m.end():]
+
+
 def parse_xml(data: bytes) -> etree._Element:
     """Parse untrusted XML safely; a wrongly declared or undeclared 8-bit encoding is retried
     as Windows-1252 (what such wire files nearly always are) rather than refused."""
     refuse_entities(data)
+    data = _fix_declared_latin1(data)
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:

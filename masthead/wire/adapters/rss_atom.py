@@ -119,7 +119,8 @@ class RssAtomAdapter(Adapter):
         link = (entry.get("link") or "").strip()
         guid = (entry.get("id") or "").strip() or link
         published = _when(entry.get("published_parsed"))
-        updated = _when(entry.get("updated_parsed"))
+        # dict.get bypasses feedparser's deprecated updated->published fallback mapping.
+        updated = _when(dict.get(entry, "updated_parsed"))
         if not chash:
             chash = content_hash(repr(sorted((k, str(v)) for k, v in entry.items())))
         if not guid:
