@@ -6,7 +6,8 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from masthead.accounts.models import MeterRead, User
@@ -77,29 +78,28 @@ def record_read(
 ) -> None:
     """Note that a story was granted: to the account, or under each of the visitor's keys.
 
-    A row older than the window is restarted (the story counts again, as in a rolling window).
+    Two queries whatever the number of keys (this runs on every metered page view): insert,
+    ignoring rows that exist (a re-read, or two tabs racing), then restart any row older than
+    the window, so the story counts again as a rolling window wants.
     """
-    owners: list[dict[str, object]] = (
-        [{"user_id": user_id, "visitor_key": ""}] if user_id is not None
-        else [{"user_id": None, "visitor_key": key} for key in visitor_keys]
+    rows = (
+        [MeterRead(user_id=user_id, visitor_key="", article_id=article_id, first_read_at=now)]
+        if user_id is not None
+        else [
+            MeterRead(visitor_key=key, article_id=article_id, first_read_at=now)
+            for key in visitor_keys
+        ]
     )
-    for owner in owners:
-        _record_one(article_id=article_id, owner=owner, now=now, window=window)
-
-
-def _record_one(
-    *, article_id: int, owner: dict[str, object], now: dt.datetime, window: dt.timedelta
-) -> None:
-    try:
-        with transaction.atomic():
-            row, created = MeterRead.objects.get_or_create(
-                article_id=article_id, **owner, defaults={"first_read_at": now}
-            )
-    except IntegrityError:
-        # Two tabs of the same reader racing on the same story: the other one wrote it.
+    if not rows:
         return
-    if not created and row.first_read_at <= now - window:
-        MeterRead.objects.filter(pk=row.pk).update(first_read_at=now)
+    MeterRead.objects.bulk_create(rows, ignore_conflicts=True)
+    owners = (
+        Q(user_id=user_id) if user_id is not None
+        else Q(user__isnull=True, visitor_key__in=[row.visitor_key for row in rows])
+    )
+    MeterRead.objects.filter(owners, article_id=article_id).filter(
+        first_read_at__lte=now - window
+    ).update(first_read_at=now)
 
 
 def prune_meter(*, window_days: int, now: dt.datetime | None = None) -> int:
