@@ -38,24 +38,13 @@ _VISITOR_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
 def effective_level(article: Article) -> Level:
-    """The level the wall enforces for `article`.
+    """The level the wall enforces for `article`: `Article.effective_access`, as a Level.
 
-    The article's own `access` (an editor's override in the admin), else its source's default,
-    else its section's, else registration for wire copy and free for our own reporting: wire
-    stories default to registration by rule here rather than by a data migration of Sources,
-    so a new wire source needs no setting to be metered.
+    The rule itself (article, source, section, then registration for wire copy and free for our
+    own reporting) lives on the model, so that feeds, JSON-LD and search snippets decide exactly
+    as the wall does.
     """
-    from masthead.newsroom.models import Source
-
-    if article.access:
-        return Level(article.access)
-    if article.source.default_access:
-        return Level(article.source.default_access)
-    if article.section is not None and article.section.default_access:
-        return Level(article.section.default_access)
-    if article.source.kind == Source.Kind.WIRE:
-        return Level.REGISTRATION
-    return Level.FREE
+    return Level(article.effective_access)
 
 
 @dataclass(frozen=True)

@@ -267,13 +267,20 @@ class Article(models.Model):
 
     @property
     def effective_access(self) -> str:
-        """The article's own level, else its source's, else its section's, else free."""
+        """Who may read the full text; every reader surface (page, feeds, JSON-LD, search) asks.
+
+        The article's own level (an editor's override), else its source's default, else its
+        section's, else registration for wire copy and free for our own reporting: wire stories
+        are metered by rule, so a new wire source needs no setting to be walled.
+        """
         if self.access:
             return self.access
         if self.source.default_access:
             return self.source.default_access
         if self.section is not None and self.section.default_access:
             return self.section.default_access
+        if self.source.kind == Source.Kind.WIRE:
+            return Access.REGISTRATION
         return Access.FREE
 
     @property

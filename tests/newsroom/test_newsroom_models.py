@@ -57,6 +57,13 @@ def test_it_takes_the_access_level_from_article_then_source_then_section():
     assert article.effective_access == Access.FREE
 
 
+def test_it_walls_wire_copy_and_frees_staff_copy_when_nothing_is_set():
+    from tests.factories import StaffSourceFactory
+
+    assert ArticleFactory(source=SourceFactory()).effective_access == Access.REGISTRATION
+    assert ArticleFactory(source=StaffSourceFactory()).effective_access == Access.FREE
+
+
 def test_it_keeps_one_article_per_source_and_wire_guid():
     source = SourceFactory()
     ArticleFactory(source=source, wire_guid="urn:a:1")
