@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from tests.conftest import ARTIFACTS
 from tests.factories import (
@@ -58,10 +59,15 @@ def test_it_reads_without_javascript_and_without_sideways_scrolling(
     assert external == []  # no external assets
     context.close()
 
-    # Layout check with scripting on (only to measure; the pages themselves use none).
+    # Layout and accessibility checks with scripting on (the pages themselves use none).
     context = chromium.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
-    page.goto(live_server.url + site_content[0].get_absolute_url())
-    scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= width, f"{name}: page is {scroll_width}px wide in a {width}px window"
+    for path in ("/", "/section/world/", site_content[0].get_absolute_url()):
+        page.goto(live_server.url + path)
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll_width <= width, f"{name} {path}: {scroll_width}px wide in {width}px"
+        results = Axe().run(page, options={
+            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "best-practice"]}
+        })
+        assert results.violations_count == 0, f"{path}: {results.generate_report()}"
     context.close()
