@@ -27,7 +27,7 @@ from masthead.text.codepages import (
     CodePage,
     translation_table,
 )
-from masthead.text.plausibility import char_score, rarity, suspicion
+from masthead.text.plausibility import char_score, char_tier, rarity, suspicion
 
 WILDCARD = -1
 _CONTINUATION = range(0x80, 0xC0)
@@ -37,6 +37,7 @@ _NOT_ENCODABLE = re.compile(f"[^\\x00-\\xff{REPLACEMENT}]|{NOT_IN_FAMILY}")
 GUESS_COST = 0.6
 MARGIN = 0.5
 FTFY_MARGIN = 2.0
+UNCOMMON_MARGIN = 2.5
 # Rare characters count for less than outright signs of damage.
 RARITY_WEIGHT = 0.5
 
@@ -147,7 +148,7 @@ def _decode(units: list[int], page: CodePage, context: frozenset[str]) -> tuple[
             pos += consumed
             continue
         prev = out[-1][-1] if out else ""
-        best: tuple[float, str, int, str] | None = None
+        best: tuple[float, str, int, str, int] | None = None
         for raw, consumed, n_guesses, note in options:
             char = raw.decode("utf-8")
             after = pos + consumed
@@ -158,12 +159,12 @@ def _decode(units: list[int], page: CodePage, context: frozenset[str]) -> tuple[
             elif note == "'?'":
                 score += 0.3  # a "?" glued into a broken sequence is a replacement mark
             if best is None or score > best[0]:
-                best = (score, char, consumed, note if n_guesses else "")
+                best = (score, char, consumed, note if n_guesses else "", n_guesses)
         assert best is not None  # noqa: S101 - options is non-empty
-        _, char, consumed, note = best
+        _, char, consumed, note, n_guesses = best
         out.append(char)
-        if note:
-            guesses.append(f"{char!r} ({note})")
+        # One entry per guessed byte: each must pay for itself in best_reading.
+        guesses.extend([f"{char!r} ({note})"] * n_guesses)
         pos += consumed
     return "".join(out), guesses
 
@@ -215,6 +216,22 @@ def read_as(line: str, page: CodePage) -> tuple[str, list[str]] | None:
     return text, guesses
 
 
+_JOINERS = frozenset("\u200d\ufe0f")
+
+
+def _introduces_rare_characters(before: str, after: str) -> bool:
+    """Whether a reading brings in characters real copy hardly holds (Samaritan, controls).
+
+    Mojibake repairs land in the scripts news is written in; bytes that decode to a rare
+    script are bytes that were never UTF-8.
+    """
+    return any(char_tier(ch) < 1.0 for ch in set(after) - set(before) - _JOINERS if ord(ch) >= 0x80)
+
+
+def _introduces_uncommon_characters(before: str, after: str) -> bool:
+    return any(char_tier(ch) < 2.0 for ch in set(after) - set(before) - _JOINERS if ord(ch) >= 0x80)
+
+
 _BOX = re.compile("[\u2500-\u259f]")
 
 
@@ -251,9 +268,16 @@ def best_reading(line: str, *, defer_to_ftfy: bool = True) -> Reading | None:
         if result is None:
             continue
         text, guesses = result
+        if _introduces_rare_characters(line, text):
+            continue
         after = suspicion(text) + rarity(text) * RARITY_WEIGHT + GUESS_COST * len(guesses)
         gain = before - after
-        if gain < (ftfy_margin if not guesses else MARGIN):
+        needed = ftfy_margin if not guesses else MARGIN
+        if _introduces_uncommon_characters(line, text):
+            # An uncommon symbol (❡, ⠡) out of a short Thai-Latin mix is more likely a
+            # coincidence of bytes than a repair: ask for more evidence.
+            needed = max(needed, UNCOMMON_MARGIN)
+        if gain < needed:
             continue
         if best is None or gain > best.gain + 1e-9:
             best = Reading(text=text, page=page, guesses=tuple(guesses), gain=gain)

@@ -84,10 +84,14 @@ def char_tier(ch: str) -> float:
         return 3.0 if _is_common_han(ch) else 1.5 if _is_known_han(ch) else 0.5
     if 0xAC00 <= cp <= 0xD7A3:
         return 3.0 if _encodes(ch, "euc_kr") else 1.0
+    if 0x0300 <= cp <= 0x036F:  # combining accents: decomposed text is real text
+        return 1.5
     if 0x3040 <= cp <= 0x30FF or 0x0E01 <= cp <= 0x0E5B:  # kana, Thai
         return 3.0
-    if 0x1F300 <= cp <= 0x1FAFF or 0x2600 <= cp <= 0x27BF:
+    if 0x1F300 <= cp <= 0x1FAFF:
         return 2.0
+    if 0x2600 <= cp <= 0x27BF:  # dingbats: the listed emoji are common, the ornaments not
+        return 1.5
     if cat.startswith("L"):
         # Letters of the big alphabets are plausible; letters of rarer scripts (Lao, Syriac,
         # Thaana, Ethiopic...) are what garbage bytes decode to far more often than real text.
@@ -98,9 +102,17 @@ def char_tier(ch: str) -> float:
             return 2.0
         if 0x0620 <= cp <= 0x064A:
             return 2.0
-        return 1.0
+        return 0.5
     if cat == "Zs" or cat.startswith(("P", "S", "N")):
-        return 1.0 if cp < 0x2E80 else 0.5
+        # Punctuation and symbols of the common blocks (Latin, general punctuation, currency,
+        # arrows, maths, dingbats, CJK); those of rarer scripts are as suspect as their letters.
+        common = (
+            cp < 0x0530
+            or (0x2000 <= cp <= 0x2BFF and not 0x2800 <= cp <= 0x28FF)  # braille: not copy
+            or 0x3000 <= cp <= 0x303F
+            or cp >= 0xFF00
+        )
+        return 1.0 if common else 0.5
     return 0.5  # combining marks and the rest
 
 
@@ -198,12 +210,7 @@ _SUSPICION_PATTERNS: tuple[re.Pattern[str], ...] = (
     # An accented capital inside a lower-case word: "MÌller", "crÚme", "DÊjà".
     re.compile(f"(?<=[{_LOWER}])[{_UPPER}](?=[{_LOWER}])"),
     # A letter of one script glued to a letter of another, inside one word: "Sprลซds".
-    *(
-        re.compile(f"[{a}][{b}]")
-        for a in _SCRIPTS
-        for b in _SCRIPTS
-        if a != b and not (a == _LATIN and b == _LATIN)
-    ),
+    re.compile("|".join(f"[{a}](?=[{''.join(b for b in _SCRIPTS if b != a)}])" for a in _SCRIPTS)),
     # A non-ASCII letter glued to an odd symbol: "โ€", "ยฉ", "ะ’" (with ’ only between two).
     re.compile(f"(?=[^\\x00-\\x7f\\W\\d_][{_ODD_SYMBOLS}]|[{_ODD_SYMBOLS}][^\\x00-\\x7f\\W\\d_])"),
     # Box drawing, maths and Mac-only symbols at all: CP850, KOI8 and MacRoman mojibake.
@@ -221,11 +228,17 @@ _SUSPICION_PATTERNS: tuple[re.Pattern[str], ...] = (
 )
 
 
+# All the signals in one pattern: clean text (the common case) is cleared in a single scan.
+_ANY_SUSPICION = re.compile("|".join(f"(?:{p.pattern})" for p in _SUSPICION_PATTERNS))
+
+
 def suspicion(text: str) -> float:
     """How much ``text`` looks like mojibake: 0 for ordinary text, about 1 per damaged spot."""
     if text.isascii():
         return 0.0
     score = float(badness(text))
+    if not score and _ANY_SUSPICION.search(text) is None:
+        return 0.0
     for pattern in _SUSPICION_PATTERNS:
         score += len(pattern.findall(text))
     return score
