@@ -100,7 +100,7 @@ def test_it_drops_rel_and_target_from_input() -> None:
         '<iframe src="javascript:alert(1)"></iframe>',
         '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
         '<object data="x.swf"></object><embed src="x.swf">',
-        '<form action="javascript:alert(1)"><button formaction="javascript:alert(1)">x</button></form>',
+        '<form action="javascript:alert(1)"><button formaction="javascript:x">x</button></form>',
         '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
         '<base href="javascript:alert(1)//">',
         '<a href="https://x.example/" onmouseover="alert(1)">x</a>',
