@@ -82,3 +82,4 @@ class PopularScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id}: {self.rank_key:.3f}"
+

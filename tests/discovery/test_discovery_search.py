@@ -56,14 +56,16 @@ def test_it_boosts_recent_stories_among_equally_relevant_ones(make_story, frozen
 
 
 def test_it_highlights_matches_in_headline_and_snippet(client, make_story, frozen):
-    make_story(headline="Ferry fares rise", body="<p>The county said ferry fares rise in May.</p>")
+    make_story(headline="Ferry fares rise", body="<p>The county said ferry fares rise in May.</p>",
+               access=Access.FREE)
     html = client.get(SEARCH, {"q": "ferry"}).content.decode()
     assert "<mark>Ferry</mark> fares rise" in html
     assert "said <mark>ferry</mark> fares" in html
 
 
 def test_it_escapes_story_text_in_snippets(make_story, frozen):
-    make_story(headline="Tide <b>tables</b>", body="<p>Tide &lt;script&gt;alert(1)&lt;/script&gt; tables</p>")
+    make_story(headline="Tide <b>tables</b>", access=Access.FREE,
+               body="<p>Tide &lt;script&gt;alert(1)&lt;/script&gt; tables</p>")
     hit = search_page(["tide"], SearchFilters()).object_list[0]
     assert "<script>" not in hit.snippet_html
     assert "&lt;script&gt;" in hit.snippet_html

@@ -50,6 +50,10 @@ class SearchBackend:
         """Body snippets with MARK_START/MARK_END around matches, by article id."""
         raise NotImplementedError
 
+    def document_frequency(self, term: str) -> int:
+        """How many indexed stories contain `term` (after the engine's stemming)."""
+        raise NotImplementedError
+
     def similar(self, terms: list[str], *, limit: int) -> list[tuple[int, float]]:
         """Stories matching any of `terms`, best first, with the engine's relevance score."""
         raise NotImplementedError

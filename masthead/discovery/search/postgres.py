@@ -101,6 +101,15 @@ class PostgresBackend(SearchBackend):
             )
             return {row[0]: row[1] for row in cursor.fetchall()}
 
+    def document_frequency(self, term: str) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT count(*) FROM discovery_searchentry"
+                f" WHERE document @@ plainto_tsquery('{CONFIG}', %s)",
+                [term],
+            )
+            return int(cursor.fetchone()[0])
+
     def similar(self, terms: list[str], *, limit: int) -> list[tuple[int, float]]:
         if not terms:
             return []

@@ -101,6 +101,14 @@ class Fts5Backend(SearchBackend):
             cursor.execute(sql, [MARK_START, MARK_END, _match_expression(terms), *article_ids])
             return {row[0]: row[1] for row in cursor.fetchall()}
 
+    def document_frequency(self, term: str) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM discovery_fts WHERE discovery_fts MATCH %s",
+                [_match_expression([term])],
+            )
+            return int(cursor.fetchone()[0])
+
     def similar(self, terms: list[str], *, limit: int) -> list[tuple[int, float]]:
         if not terms:
             return []

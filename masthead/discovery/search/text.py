@@ -96,8 +96,8 @@ def highlight(text: str, terms: list[str]) -> str:
     return "".join(out)
 
 
-def key_terms(*weighted_texts: tuple[str, int], limit: int = 15) -> list[str]:
-    """The words that best say what a story is about, for Related's similarity query.
+def term_counts(*weighted_texts: tuple[str, int]) -> Counter[str]:
+    """Weighted word counts of a story, for choosing the words that say what it is about.
 
     Headline and tags count several times over the body: they are written to name the topic,
     while body words are diluted by quotes and background.
@@ -108,4 +108,20 @@ def key_terms(*weighted_texts: tuple[str, int], limit: int = 15) -> list[str]:
             if len(word) < 3 or word in STOPWORDS or word.isdigit():
                 continue
             counts[word] += weight
-    return [w for w, _ in counts.most_common(limit)]
+    return counts
+
+
+def crude_stem(word: str) -> str:
+    """A light suffix-stripper, so "crossings" and "crossing" count as one word in Related.
+
+    Deliberately cruder than the engines' Porter/Snowball stemmers: it only has to make a
+    story's own words meet their plural and past forms in another story.
+    """
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def stems(text: str) -> set[str]:
+    return {crude_stem(w) for w in words(text)}
