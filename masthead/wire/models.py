@@ -124,6 +124,7 @@ class WireItemVersion(models.Model):
     version_at = models.DateTimeField(null=True, blank=True)
     content_hash = models.CharField(max_length=64)
     text_hash = models.CharField(max_length=64, db_index=True)
+    headline_hash = models.CharField(max_length=64, blank=True, db_index=True)
     received_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

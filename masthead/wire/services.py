@@ -8,7 +8,6 @@ hash before any text cleaning or classification is done.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import logging
 import re
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
@@ -121,6 +121,10 @@ class _Context:
     default_tags: list[str]
     rules: list[dict]
     sources: dict[str, Source] = field(default_factory=dict)
+    # (source id, guid) of stories known to exist before this run; others are created without
+    # a locked lookup first (the unique constraint catches a concurrent creator).
+    existing: set[tuple[int, str]] | None = None
+    cache: dict[str, object] = field(default_factory=dict)
 
     @classmethod
     def build(cls, *, feed: Feed | None, source_name: str | None, file: str) -> _Context:
@@ -238,7 +242,7 @@ def ingest_entries(
 ) -> IngestSummary:
     summary = IngestSummary()
     items = [e for e in entries if isinstance(e, WireItem)]
-    stored = _stored_hashes(items)
+    stored, context.existing = _lookup(items)
     total = len(entries)
     for index, entry in enumerate(entries):
         if isinstance(entry, Unchanged):
@@ -279,10 +283,20 @@ def _unchanged_guids(pairs: list[tuple[str, str]]) -> set[str]:
     return found
 
 
-def _stored_hashes(items: list[WireItem]) -> set[tuple[str, str]]:
-    pairs = [(i.guid, i.content_hash) for i in items]
-    found = _unchanged_guids(pairs)
-    return {(g, h) for g, h in pairs if g in found}
+def _lookup(items: list[WireItem]) -> tuple[set[tuple[str, str]], set[tuple[int, str]]]:
+    """One batched read for a whole file: which (guid, hash) pairs are stored unchanged, and
+    which (source, guid) stories exist at all."""
+    wanted = {i.guid for i in items} | {i.replaces for i in items if i.replaces}
+    hashes: set[tuple[str, str]] = set()
+    existing: set[tuple[int, str]] = set()
+    guids = list(wanted)
+    for start in range(0, len(guids), LOOKUP_BATCH):
+        rows = Article.objects.filter(wire_guid__in=guids[start:start + LOOKUP_BATCH])
+        for source_id, guid, chash in rows.values_list("source_id", "wire_guid", "content_hash"):
+            existing.add((source_id, guid))
+            if chash:
+                hashes.add((guid, chash))
+    return hashes, existing
 
 
 # -- one item ---------------------------------------------------------------------------------
@@ -294,9 +308,10 @@ def ingest_item(item: WireItem, *, context: _Context) -> ItemResult:
     for attempt in range(2):
         try:
             with transaction.atomic():
-                result = _apply(item, context)
+                result = _apply(item, context, locked_lookup=attempt > 0)
             return result
         except IntegrityError:
+            context.cache.clear()  # a cached tag or author may be what went away
             if attempt:
                 raise
         except IngestError as exc:
@@ -312,11 +327,17 @@ def ingest_item(item: WireItem, *, context: _Context) -> ItemResult:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _apply(item: WireItem, context: _Context) -> ItemResult:
+def _apply(item: WireItem, context: _Context, *, locked_lookup: bool = False) -> ItemResult:
     source = context.source_for(item)
-    article = (
-        Article.objects.select_for_update().filter(source=source, wire_guid=item.guid).first()
-    )
+    article = None
+    known = context.existing
+    if locked_lookup or known is None or (source.pk, item.guid) in known or item.replaces:
+        # The row lock makes a concurrent worker applying another version of this story wait
+        # for us, so versions are compared against what is really stored.
+        article = (
+            Article.objects.select_for_update()
+            .filter(source=source, wire_guid=item.guid).first()
+        )
     if article is None and item.replaces:
         article = (
             Article.objects.select_for_update()
@@ -356,14 +377,16 @@ def _apply(item: WireItem, context: _Context) -> ItemResult:
             return _done(result, article, context=context, item=item)
 
     content, repairs, text_hash = _content(item, context)
+    headline_hash = text_fingerprint(content.fields["headline"], "")
     if article is None:
-        duplicate = _duplicate_of(text_hash, source=source, guid=item.guid)
+        similar = _similar(text_hash, headline_hash)
+        duplicate = _duplicate_of(similar, source=source, guid=item.guid)
         if duplicate is not None:
             result.reason = f"duplicate of {duplicate.get_absolute_url()} (same text)"
             return _done(result, duplicate, context=context, item=item, repairs=repairs)
         article = actions.CreateFromWireAction(source=source, content=content).execute()
         result.action = Action.NEW
-        near = _near_duplicate(article)
+        near = _near_duplicate(similar, article)
         if near is not None:
             result.reason = f"possible near-duplicate of {near.get_absolute_url()}"
     else:
@@ -381,6 +404,7 @@ def _apply(item: WireItem, context: _Context) -> ItemResult:
     WireItemVersion.objects.create(
         article=article, source=source, guid=item.guid, version=item.version,
         version_at=item.version_at, content_hash=item.content_hash, text_hash=text_hash,
+        headline_hash=headline_hash,
     )
     return _done(result, article, context=context, item=item, repairs=repairs)
 
@@ -451,6 +475,7 @@ def _content(item: WireItem, context: _Context) -> tuple[actions.WireContent, li
         bylines=[clean_plain(b)[:150] for b in item.bylines if clean_plain(b)],
         wire_guid=item.guid[:500], wire_version=item.version, wire_version_at=item.version_at,
         content_hash=item.content_hash, published_at=published_at, publish=publish,
+        cache=context.cache,
     )
     if item.notes:
         repairs += item.notes
@@ -466,30 +491,32 @@ def text_fingerprint(headline: str, body: str) -> str:
     return hashlib.sha256(words.encode("utf-8")).hexdigest()
 
 
-def _duplicate_of(text_hash: str, *, source: Source, guid: str) -> Article | None:
-    version = (
-        WireItemVersion.objects.filter(text_hash=text_hash)
-        .exclude(source=source, guid=guid)
+def _similar(text_hash: str, headline_hash: str) -> list[tuple[int, str, int, str]]:
+    """Live stories with the same text or the same headline, in one indexed query:
+    (article id, "text" or "headline", source id, guid)."""
+    rows = (
+        WireItemVersion.objects.filter(Q(text_hash=text_hash) | Q(headline_hash=headline_hash))
         .exclude(article__status=Article.Status.KILLED)
-        .select_related("article")
-        .first()
+        .order_by()
+        .values_list("article_id", "text_hash", "source_id", "guid")[:20]
     )
-    return version.article if version else None
+    return [(a, "text" if t == text_hash else "headline", s, g) for a, t, s, g in rows]
 
 
-def _near_duplicate(article: Article) -> Article | None:
-    """Same headline, another story, published within two days: flagged for editors."""
-    window = dt.timedelta(days=2)
-    if article.published_at is None:
-        return None
-    return (
-        Article.objects.filter(
-            headline__iexact=article.headline,
-            published_at__range=(article.published_at - window, article.published_at + window),
-        )
-        .exclude(pk=article.pk)
-        .first()
-    )
+def _duplicate_of(similar: list[tuple[int, str, int, str]], *, source: Source,
+                  guid: str) -> Article | None:
+    for article_id, kind, source_id, other_guid in similar:
+        if kind == "text" and (source_id, other_guid) != (source.pk, guid):
+            return Article.objects.filter(pk=article_id).first()
+    return None
+
+
+def _near_duplicate(similar: list[tuple[int, str, int, str]], article: Article) -> Article | None:
+    """Another live story with the same headline: flagged for editors, not merged."""
+    for article_id, _kind, _source_id, _guid in similar:
+        if article_id != article.pk:
+            return Article.objects.filter(pk=article_id).first()
+    return None
 
 
 def _done(

@@ -30,6 +30,7 @@ from masthead.wire.items import (
     ParsedEntry,
     PubStatus,
     Subject,
+    Unchanged,
     WireItem,
 )
 
@@ -72,33 +73,43 @@ class NewsMLG2Adapter(Adapter):
         return root in FRAGMENT_ROOTS and NAR in head
 
     def parse(self, data: bytes, *, unchanged: UnchangedCheck | None = None) -> list[ParsedEntry]:
-        return guard(lambda: self._parse(data))
+        return guard(lambda: self._parse(data, unchanged))
 
-    def _parse(self, data: bytes) -> list[ParsedEntry]:
+    def _parse(self, data: bytes, unchanged: UnchangedCheck | None) -> list[ParsedEntry]:
         root = parse_xml(data)
         kind = localname(root)
         if kind == "newsMessage":
             items = [el for el in root.iter() if localname(el) in ITEM_ROOTS - {"newsMessage"}]
             if not items:
                 raise MissingField("newsMessage carries no items")
-            return [self._entry(el) for el in items]
-        if kind in ITEM_ROOTS:
-            return [self._entry(root)]
+        elif kind in ITEM_ROOTS:
+            items = [root]
+        else:
+            items = []
+        if items:
+            # Hash first, ask which items are stored unchanged, and only read the others.
+            keyed = [((el.get("guid") or "").strip(), element_hash(el), el) for el in items]
+            skip = unchanged([(g, h) for g, h, _ in keyed if g]) if unchanged else set()
+            return [
+                Unchanged(guid=g, content_hash=h, version_label=el.get("version") or "")
+                if g and g in skip else self._entry(el, h)
+                for g, h, el in keyed
+            ]
         raise MissingField(
             f"NewsML-G2 fragment (root <{kind}>) is not an item: no guid, version or itemMeta"
         )
 
-    def _entry(self, el: etree._Element) -> ParsedEntry:
+    def _entry(self, el: etree._Element, chash: str) -> ParsedEntry:
         guid = (el.get("guid") or "").strip()
         version = el.get("version") or ""
         try:
-            return self._item(el, guid)
+            return self._item(el, guid, chash)
         except IngestError as exc:
             exc.guid = exc.guid or guid
             exc.version = exc.version or version
             return exc
 
-    def _item(self, el: etree._Element, guid: str) -> WireItem:
+    def _item(self, el: etree._Element, guid: str, chash: str) -> WireItem:
         kind = localname(el)
         excerpt = etree.tostring(el, encoding="unicode")[:1500]
         if kind == "packageItem":
@@ -119,7 +130,7 @@ class NewsMLG2Adapter(Adapter):
         if item_class and not item_class.endswith(":text") and "text" not in item_class:
             raise Ignored(f"{item_class} item ignored: not a text story", excerpt=excerpt)
 
-        item = WireItem(guid=guid, content_hash=element_hash(el), format=self.name,
+        item = WireItem(guid=guid, content_hash=chash, format=self.name,
                         raw_excerpt=excerpt)
         raw_version = el.get("version")
         item.version = parse_version(raw_version)
