@@ -12,7 +12,9 @@ ALL_SITEMAPS = {**SITEMAPS, **NEWS_SITEMAPS}
 
 def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
     """One sitemap of the index; the Google News one needs its own XML namespace."""
-    template = "discovery/news_sitemap.xml" if section in NEWS_SITEMAPS else "sitemap.xml"
+    template = (
+        "discovery/news_sitemap.xml" if section in NEWS_SITEMAPS else "discovery/sitemap.xml"
+    )
     return sitemap_views.sitemap(request, ALL_SITEMAPS, section=section, template_name=template)
 
 
