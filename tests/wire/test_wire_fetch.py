@@ -18,7 +18,8 @@ from masthead.wire.tasks import enqueue_due_feeds
 
 pytestmark = pytest.mark.django_db
 
-RSS = b"""<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Local Wire</title>
+RSS = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Local Wire</title>
 <item><title>Story one</title><guid>w-1</guid><description>Text.</description></item>
 </channel></rss>"""
 
