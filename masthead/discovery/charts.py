@@ -29,7 +29,9 @@ def hourly_views(article_ids: list[int], *, start_hour: int, end_hour: int) -> d
 def top_read(*, start_hour: int, end_hour: int, limit: int = 8) -> list[Article]:
     ranked = (
         ViewBucket.objects.filter(hour__gte=start_hour, hour__lt=end_hour)
-        .values("article_id").annotate(total=Sum("views")).order_by("-total")[:limit]
+        .values("article_id")
+        .annotate(total=Sum("views"))
+        .order_by("-total")[:limit]
     )
     ids = [row["article_id"] for row in ranked]
     found = Article.objects.filter(pk__in=ids).only("headline", "slug").in_bulk()
@@ -77,7 +79,9 @@ def line_chart(
 
 
 def legend(series: list[tuple[str, list[int]]]) -> list[tuple[str, str, int]]:
-    return [(PALETTE[n % len(PALETTE)], label, sum(values)) for n, (label, values) in enumerate(series)]
+    return [
+        (PALETTE[n % len(PALETTE)], label, sum(values)) for n, (label, values) in enumerate(series)
+    ]
 
 
 def chart_for(article_ids: list[int] | None, *, hours: int = 48) -> dict[str, object]:
@@ -85,7 +89,8 @@ def chart_for(article_ids: list[int] | None, *, hours: int = 48) -> dict[str, ob
     start_hour = end_hour - hours
     articles = (
         list(Article.objects.filter(pk__in=article_ids).only("headline", "slug"))
-        if article_ids else top_read(start_hour=start_hour, end_hour=end_hour)
+        if article_ids
+        else top_read(start_hour=start_hour, end_hour=end_hour)
     )
     by_id = hourly_views([a.pk for a in articles], start_hour=start_hour, end_hour=end_hour)
     series = [(a.headline, by_id[a.pk]) for a in articles]

@@ -17,17 +17,25 @@ def _setting(name: str, env_default: int) -> int:
 
 def popular_half_life_hours() -> float:
     # A day: yesterday's hit weighs half of today's, so the block turns over with the news cycle.
-    return float(_setting("MASTHEAD_POPULAR_HALF_LIFE_HOURS", envint("MASTHEAD_POPULAR_HALF_LIFE_HOURS", "24")))
+    return float(
+        _setting(
+            "MASTHEAD_POPULAR_HALF_LIFE_HOURS", envint("MASTHEAD_POPULAR_HALF_LIFE_HOURS", "24")
+        )
+    )
 
 
 def popular_dedup_seconds() -> int:
     # One count per reader per story per half hour: a reload or a back-button is not a new read.
-    return _setting("MASTHEAD_POPULAR_DEDUP_SECONDS", envint("MASTHEAD_POPULAR_DEDUP_SECONDS", "1800"))
+    return _setting(
+        "MASTHEAD_POPULAR_DEDUP_SECONDS", envint("MASTHEAD_POPULAR_DEDUP_SECONDS", "1800")
+    )
 
 
 def popular_flush_seconds() -> int:
     # How long counts may sit in the buffer: Popular lags reality by at most this much.
-    return _setting("MASTHEAD_POPULAR_FLUSH_SECONDS", envint("MASTHEAD_POPULAR_FLUSH_SECONDS", "30"))
+    return _setting(
+        "MASTHEAD_POPULAR_FLUSH_SECONDS", envint("MASTHEAD_POPULAR_FLUSH_SECONDS", "30")
+    )
 
 
 def related_limit() -> int:

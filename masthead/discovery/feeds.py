@@ -51,9 +51,7 @@ class LatestStoriesFeed(Feed):
         return Article.objects.published()
 
     def items(self, obj: Any = None) -> list[Article]:
-        return list(
-            self.base_queryset(obj).newest_first().for_page()[: self.limit]
-        )
+        return list(self.base_queryset(obj).newest_first().for_page()[: self.limit])
 
     # -- each item ------------------------------------------------------------------------
     def item_title(self, item: Article) -> str:

@@ -82,4 +82,3 @@ class PopularScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id}: {self.rank_key:.3f}"
-

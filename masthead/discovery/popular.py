@@ -70,11 +70,16 @@ def reader_key(request: HttpRequest) -> str:
     """
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     address = forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
-    material = "|".join([
-        address, request.META.get("HTTP_USER_AGENT", ""),
-        request.META.get("HTTP_ACCEPT_LANGUAGE", ""),
-    ])
-    return hmac.new(settings.SECRET_KEY.encode(), material.encode(), hashlib.sha256).hexdigest()[:20]
+    material = "|".join(
+        [
+            address,
+            request.META.get("HTTP_USER_AGENT", ""),
+            request.META.get("HTTP_ACCEPT_LANGUAGE", ""),
+        ]
+    )
+    return hmac.new(settings.SECRET_KEY.encode(), material.encode(), hashlib.sha256).hexdigest()[
+        :20
+    ]
 
 
 class LocalBuffer:
@@ -226,9 +231,7 @@ def decayed(key: float, now_hour: float, half_life_hours: float) -> float:
 @transaction.atomic
 def write_counts(counts: Counter[tuple[int, int]] | dict[tuple[int, int], int]) -> None:
     half_life = conf.popular_half_life_hours()
-    known = set(
-        Article.objects.filter(pk__in={a for a, _ in counts}).values_list("pk", flat=True)
-    )
+    known = set(Article.objects.filter(pk__in={a for a, _ in counts}).values_list("pk", flat=True))
     per_article: Counter[int] = Counter()
     for (article_id, hour), n in sorted(counts.items()):
         if article_id not in known:
@@ -253,7 +256,9 @@ def write_counts(counts: Counter[tuple[int, int]] | dict[tuple[int, int], int]) 
         )
 
 
-def popular_ids(*, limit: int, exclude_ids: Iterable[int] = (), now_hour: float | None = None) -> list[int]:
+def popular_ids(
+    *, limit: int, exclude_ids: Iterable[int] = (), now_hour: float | None = None
+) -> list[int]:
     """Ids of the most-read visible stories, by decayed count; one query.
 
     A story whose decayed count has fallen under half a read is no longer "popular" at all.

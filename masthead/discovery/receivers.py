@@ -57,7 +57,9 @@ def on_article_saved(sender: Any, instance: Article, raw: bool = False, **kwargs
         schedule_refresh(instance.pk)
 
 
-def on_article_m2m(sender: Any, instance: Any, action: str, reverse: bool, pk_set: Any, **kwargs: Any) -> None:
+def on_article_m2m(
+    sender: Any, instance: Any, action: str, reverse: bool, pk_set: Any, **kwargs: Any
+) -> None:
     if not action.startswith("post_"):
         return
     if not reverse:
@@ -67,7 +69,9 @@ def on_article_m2m(sender: Any, instance: Any, action: str, reverse: bool, pk_se
             schedule_refresh(pk)
 
 
-def on_authorship_changed(sender: Any, instance: Authorship, raw: bool = False, **kwargs: Any) -> None:
+def on_authorship_changed(
+    sender: Any, instance: Authorship, raw: bool = False, **kwargs: Any
+) -> None:
     if not raw:
         schedule_refresh(instance.article_id)
 

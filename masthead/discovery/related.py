@@ -124,14 +124,19 @@ def score_candidates(article: Article, *, limit: int) -> list[tuple[Article, flo
     tag_ids = {t.pk for t in tags}
     section_ids = {s.pk for s in sections}
     tag_neighbours = (
-        _relatable_articles().filter(tags__in=tag_ids).exclude(pk=article.pk)
-        .order_by("-published_at").values_list("pk", flat=True)[:TAG_CANDIDATES]
-        if tag_ids else []
+        _relatable_articles()
+        .filter(tags__in=tag_ids)
+        .exclude(pk=article.pk)
+        .order_by("-published_at")
+        .values_list("pk", flat=True)[:TAG_CANDIDATES]
+        if tag_ids
+        else []
     )
     candidate_ids = (set(engine_ids) | set(tag_neighbours)) - {article.pk}
     entries = SearchEntry.objects.in_bulk(list(candidate_ids))
     candidates = (
-        _relatable_articles().filter(pk__in=candidate_ids)
+        _relatable_articles()
+        .filter(pk__in=candidate_ids)
         .only("pk", "headline", "published_at", "content_hash", "duplicate_of_id")
         .prefetch_related(
             Prefetch("tags", queryset=Tag.objects.only("pk")),
@@ -188,8 +193,10 @@ def refresh_related(article_id: int) -> list[int]:
 def _offer(article_id: int, related_id: int, score: float, *, keep: int) -> None:
     """Put `related_id` into `article_id`'s stored list if it belongs among its best."""
     links = list(
-        RelatedLink.objects.filter(article_id=article_id).exclude(related_id=related_id)
-        .order_by("-score", "-related__published_at").values_list("pk", "score")
+        RelatedLink.objects.filter(article_id=article_id)
+        .exclude(related_id=related_id)
+        .order_by("-score", "-related__published_at")
+        .values_list("pk", "score")
     )
     best = max([score, *(s for _, s in links)])
     if score < RELATIVE_CUTOFF * best:
@@ -198,8 +205,11 @@ def _offer(article_id: int, related_id: int, score: float, *, keep: int) -> None
         article_id=article_id, related_id=related_id, defaults={"score": score}
     )
     ranked = sorted([*links, (None, score)], key=lambda pair: -pair[1])
-    drop = [pk for i, (pk, s) in enumerate(ranked)
-            if pk is not None and (i >= keep or s < RELATIVE_CUTOFF * best)]
+    drop = [
+        pk
+        for i, (pk, s) in enumerate(ranked)
+        if pk is not None and (i >= keep or s < RELATIVE_CUTOFF * best)
+    ]
     if drop:
         RelatedLink.objects.filter(pk__in=drop).delete()
 

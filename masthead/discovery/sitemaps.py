@@ -17,14 +17,18 @@ from masthead.newsroom.models import Article, Section, Source
 
 
 def indexable_articles() -> QuerySet[Article]:
-    return Article.objects.published().exclude(source__index_policy=Source.IndexPolicy.NOINDEX).exclude(
-        Q(source__index_policy=Source.IndexPolicy.CANONICAL) & ~Q(canonical_url="")
+    return (
+        Article.objects.published()
+        .exclude(source__index_policy=Source.IndexPolicy.NOINDEX)
+        .exclude(Q(source__index_policy=Source.IndexPolicy.CANONICAL) & ~Q(canonical_url=""))
     )
 
 
 def last_update(article: Article) -> dt.datetime | None:
-    return max((d for d in (article.published_at, article.updated_at, article.corrected_at) if d),
-               default=None)
+    return max(
+        (d for d in (article.published_at, article.updated_at, article.corrected_at) if d),
+        default=None,
+    )
 
 
 class ArticleSitemap(Sitemap):
@@ -32,9 +36,11 @@ class ArticleSitemap(Sitemap):
     limit = 5000  # well under Google's 50,000 per file; keeps each page of the sitemap quick
 
     def items(self) -> QuerySet[Article]:
-        return indexable_articles().only(
-            "slug", "published_at", "updated_at", "corrected_at"
-        ).order_by("-published_at", "-id")
+        return (
+            indexable_articles()
+            .only("slug", "published_at", "updated_at", "corrected_at")
+            .order_by("-published_at", "-id")
+        )
 
     def lastmod(self, item: Article) -> dt.datetime | None:
         return last_update(item)
@@ -56,9 +62,12 @@ class NewsSitemap(Sitemap):
 
     def items(self) -> QuerySet[Article]:
         now = timezone.now()
-        return indexable_articles().filter(published_at__gte=now - self.window).only(
-            "slug", "headline", "published_at", "updated_at", "corrected_at", "language"
-        ).order_by("-published_at", "-id")
+        return (
+            indexable_articles()
+            .filter(published_at__gte=now - self.window)
+            .only("slug", "headline", "published_at", "updated_at", "corrected_at", "language")
+            .order_by("-published_at", "-id")
+        )
 
     def lastmod(self, item: Article) -> dt.datetime | None:
         return last_update(item)

@@ -12,9 +12,7 @@ ALL_SITEMAPS = {**SITEMAPS, **NEWS_SITEMAPS}
 
 def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
     """One sitemap of the index; the Google News one needs its own XML namespace."""
-    template = (
-        "discovery/news_sitemap.xml" if section in NEWS_SITEMAPS else "discovery/sitemap.xml"
-    )
+    template = "discovery/news_sitemap.xml" if section in NEWS_SITEMAPS else "discovery/sitemap.xml"
     return sitemap_views.sitemap(request, ALL_SITEMAPS, section=section, template_name=template)
 
 
@@ -23,9 +21,7 @@ def news_sitemap(request: HttpRequest) -> HttpResponse:
 
 
 def sitemap_index(request: HttpRequest) -> HttpResponse:
-    return sitemap_views.index(
-        request, ALL_SITEMAPS, sitemap_url_name="discovery:sitemap-section"
-    )
+    return sitemap_views.index(request, ALL_SITEMAPS, sitemap_url_name="discovery:sitemap-section")
 
 
 urlpatterns = [

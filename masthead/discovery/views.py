@@ -61,15 +61,23 @@ class SearchView(TemplateView):
             date_to=_start_of(date_to + dt.timedelta(days=1)) if date_to else None,
         )
         filter_params = {
-            key: value for key, value in [
-                ("section", section.slug if section else ""), ("tag", tag.slug if tag else ""),
+            key: value
+            for key, value in [
+                ("section", section.slug if section else ""),
+                ("tag", tag.slug if tag else ""),
                 ("source", source.slug if source else ""),
                 ("from", date_from.isoformat() if date_from else ""),
                 ("to", date_to.isoformat() if date_to else ""),
-            ] if value
+            ]
+            if value
         }
-        page = search_page(terms, filters, page=params.get("page", 1),
-                           per_page=conf.search_page_size()) if terms else None
+        page = (
+            search_page(
+                terms, filters, page=params.get("page", 1), per_page=conf.search_page_size()
+            )
+            if terms
+            else None
+        )
         suggested: list[dict[str, str]] = []
         if page is not None and page.paginator.count == 0:
             for suggestion, keep_filters in suggestions(terms, filters):

@@ -16,17 +16,29 @@ def newsroom(make_story, commit, frozen):
     local = SectionFactory(name="Local", slug="local")
     harbour = TagFactory(name="Harbour & Port", slug="harbour-port")
     free = make_story(
-        headline="Harbour <plan> & “quotes” approved", summary="Council approves the plan.",
-        body="<p>Full <em>free</em> text.\x0b</p>", access=Access.FREE,
-        sections=[local], tags=[harbour], authors=[AuthorFactory(name="Ana Ruiz")],
+        headline="Harbour <plan> & “quotes” approved",
+        summary="Council approves the plan.",
+        body="<p>Full <em>free</em> text.\x0b</p>",
+        access=Access.FREE,
+        sections=[local],
+        tags=[harbour],
+        authors=[AuthorFactory(name="Ana Ruiz")],
     )
     walled = make_story(
-        headline="Budget leak", summary="Only the summary.",
-        body="<p>SECRET-BODY-TEXT</p>", access=Access.SUBSCRIBERS, sections=[local], tags=[harbour],
+        headline="Budget leak",
+        summary="Only the summary.",
+        body="<p>SECRET-BODY-TEXT</p>",
+        access=Access.SUBSCRIBERS,
+        sections=[local],
+        tags=[harbour],
     )
     killed = make_story(headline="KILLED-STORY", sections=[local], tags=[harbour])
-    make_story(headline="EMBARGOED-STORY", sections=[local], tags=[harbour],
-               embargo_until=frozen_time_plus_hours(3))
+    make_story(
+        headline="EMBARGOED-STORY",
+        sections=[local],
+        tags=[harbour],
+        embargo_until=frozen_time_plus_hours(3),
+    )
     with commit():
         killed.status = Article.Status.KILLED
         killed.save()
@@ -34,9 +46,12 @@ def newsroom(make_story, commit, frozen):
 
 
 FEEDS = [
-    "/feeds/rss/", "/feeds/atom/",
-    "/feeds/section/local/rss/", "/feeds/section/local/atom/",
-    "/feeds/tag/harbour-port/rss/", "/feeds/tag/harbour-port/atom/",
+    "/feeds/rss/",
+    "/feeds/atom/",
+    "/feeds/section/local/rss/",
+    "/feeds/section/local/atom/",
+    "/feeds/tag/harbour-port/rss/",
+    "/feeds/tag/harbour-port/atom/",
 ]
 
 

@@ -40,7 +40,8 @@ def story(make_story, frozen):
     return make_story(
         headline="Harbour plan </script><script>alert(1)</script> approved",
         summary="Council approves the harbour plan.",
-        body="<p>FULL-BODY-TEXT</p>", access=Access.FREE,
+        body="<p>FULL-BODY-TEXT</p>",
+        access=Access.FREE,
         sections=[SectionFactory(name="Local", slug="local")],
         tags=[TagFactory(name="Harbour"), TagFactory(name="Council")],
         authors=[AuthorFactory(name="Ana Ruiz"), AuthorFactory(name="Bo Chen")],
@@ -73,14 +74,21 @@ def test_it_keeps_a_headline_from_closing_the_script_tag(client, story):
 
 
 def test_it_marks_gated_stories_and_never_carries_their_text(client, make_story, frozen):
-    walled = make_story(headline="Budget leak", summary="Only the summary.",
-                        body="<p>SECRET-BODY-TEXT</p>", access=Access.SUBSCRIBERS)
+    walled = make_story(
+        headline="Budget leak",
+        summary="Only the summary.",
+        body="<p>SECRET-BODY-TEXT</p>",
+        access=Access.SUBSCRIBERS,
+    )
     wire = make_story(headline="Wire copy")  # wire copy is walled by the source rule
     for article in (walled, wire):
         data = news_article(page(client, article))
         assert data["isAccessibleForFree"] is False
-        assert data["hasPart"] == {"@type": "WebPageElement", "isAccessibleForFree": False,
-                                   "cssSelector": ".story__body"}
+        assert data["hasPart"] == {
+            "@type": "WebPageElement",
+            "isAccessibleForFree": False,
+            "cssSelector": ".story__body",
+        }
         assert "articleBody" not in data
         assert "SECRET-BODY-TEXT" not in str(data)
 
@@ -105,8 +113,10 @@ def test_it_falls_back_to_the_logo_when_a_story_has_no_image(client, make_story,
 def test_it_follows_each_sources_index_policy(client, make_story, frozen):
     def head(article: Article):
         tree = lxml_html.fromstring(page(client, article))
-        return (tree.xpath("//head/link[@rel='canonical']/@href"),
-                tree.xpath("//head/meta[@name='robots']/@content"))
+        return (
+            tree.xpath("//head/link[@rel='canonical']/@href"),
+            tree.xpath("//head/meta[@name='robots']/@content"),
+        )
 
     normal = make_story(source=SourceFactory(name="Index Wire"))
     assert head(normal) == (["http://testserver" + normal.get_absolute_url()], [])
@@ -117,6 +127,7 @@ def test_it_follows_each_sources_index_policy(client, make_story, frozen):
     without_url = make_story(source=canon, canonical_url="")
     assert head(without_url)[0] == ["http://testserver" + without_url.get_absolute_url()]
 
-    hidden = make_story(source=SourceFactory(
-        name="Noindex Wire", index_policy=Source.IndexPolicy.NOINDEX))
+    hidden = make_story(
+        source=SourceFactory(name="Noindex Wire", index_policy=Source.IndexPolicy.NOINDEX)
+    )
     assert head(hidden) == ([], ["noindex, follow"])

@@ -53,8 +53,13 @@ def test_it_counts_once_per_reader_per_window(client, make_story, frozen, settin
 
 def test_it_ignores_bots_and_prefetches(client, make_story, frozen):
     story = make_story()
-    for agent in ["Googlebot/2.1 (+http://www.google.com/bot.html)", "curl/8.0", "",
-                  "facebookexternalhit/1.1", "Mozilla/5.0 HeadlessChrome/120"]:
+    for agent in [
+        "Googlebot/2.1 (+http://www.google.com/bot.html)",
+        "curl/8.0",
+        "",
+        "facebookexternalhit/1.1",
+        "Mozilla/5.0 HeadlessChrome/120",
+    ]:
         read(client, story, agent=agent)
     read(client, story, HTTP_SEC_PURPOSE="prefetch")
     assert popular.flush() == 0

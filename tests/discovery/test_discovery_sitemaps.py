@@ -12,8 +12,10 @@ from tests.factories import SectionFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
-NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
-      "news": "http://www.google.com/schemas/sitemap-news/0.9"}
+NS = {
+    "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "news": "http://www.google.com/schemas/sitemap-news/0.9",
+}
 
 
 def xml(client, url: str):
@@ -32,7 +34,10 @@ def test_it_lists_every_sitemap_in_the_index(client, db):
     root = xml(client, "/sitemap.xml")
     locs = root.xpath("//sm:sitemap/sm:loc/text()", namespaces=NS)
     assert {loc.rsplit("/", 1)[1] for loc in locs} == {
-        "sitemap-articles.xml", "sitemap-sections.xml", "sitemap-news.xml"}
+        "sitemap-articles.xml",
+        "sitemap-sections.xml",
+        "sitemap-news.xml",
+    }
 
 
 def test_it_sets_lastmod_to_the_last_update_not_the_publish_date(client, make_story, frozen):
@@ -48,10 +53,15 @@ def test_it_leaves_out_hidden_and_syndicated_copies(client, make_story, commit, 
     make_story(slug="visible")
     killed = make_story(slug="killed")
     make_story(slug="embargoed", embargo_until=ago(-3))
-    make_story(slug="noindexed", source=SourceFactory(
-        name="Noindex Wire", index_policy=Source.IndexPolicy.NOINDEX))
-    make_story(slug="canonicalised", canonical_url="https://origin.example/story", source=SourceFactory(
-        name="Canon Wire", index_policy=Source.IndexPolicy.CANONICAL))
+    make_story(
+        slug="noindexed",
+        source=SourceFactory(name="Noindex Wire", index_policy=Source.IndexPolicy.NOINDEX),
+    )
+    make_story(
+        slug="canonicalised",
+        canonical_url="https://origin.example/story",
+        source=SourceFactory(name="Canon Wire", index_policy=Source.IndexPolicy.CANONICAL),
+    )
     with commit():
         killed.status = Article.Status.KILLED
         killed.save()
@@ -73,12 +83,15 @@ def test_it_serves_a_google_news_sitemap_of_the_last_48_hours(client, make_story
     for url in ("/news-sitemap.xml", "/sitemap-news.xml"):
         root = xml(client, url)
         entries = root.xpath("//sm:url", namespaces=NS)
-        slugs = [e.xpath("sm:loc/text()", namespaces=NS)[0].rstrip("/").rsplit("/", 1)[1]
-                 for e in entries]
+        slugs = [
+            e.xpath("sm:loc/text()", namespaces=NS)[0].rstrip("/").rsplit("/", 1)[1]
+            for e in entries
+        ]
         assert slugs == ["fresh", "two-days"]
         news = entries[0].xpath("news:news", namespaces=NS)[0]
         assert news.xpath("news:publication/news:name/text()", namespaces=NS) == [
-            "The Pacific Ledger"]
+            "The Pacific Ledger"
+        ]
         assert news.xpath("news:publication/news:language/text()", namespaces=NS) == ["en"]
         assert news.xpath("news:title/text()", namespaces=NS) == ["Fresh & new"]
         published = news.xpath("news:publication_date/text()", namespaces=NS)[0]

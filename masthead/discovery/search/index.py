@@ -27,12 +27,14 @@ def _indexable(article: Article) -> bool:
 def entry_for(article: Article) -> SearchEntry:
     """The entry for a story fetched with `for_page()` (tags, sections, bylines prefetched)."""
     meta = " ".join(
-        part for part in [
+        part
+        for part in [
             article.dateline,
             " ".join(article.byline_names),
             " ".join(t.name for t in article.tags.all()),
             " ".join(s.name for s in article.sections.all()),
-        ] if part
+        ]
+        if part
     )
     return SearchEntry(
         article_id=article.pk,

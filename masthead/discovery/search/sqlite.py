@@ -67,9 +67,9 @@ class Fts5Backend(SearchBackend):
         where, params = self._where(request)
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT count(*) FROM discovery_fts"
+                "SELECT count(*) FROM discovery_fts"  # noqa: S608 - fixed SQL; values are parameters
                 " JOIN discovery_searchentry e ON e.article_id = discovery_fts.rowid"
-                f" WHERE {where}",  # noqa: S608 - fixed SQL fragments; values are parameters
+                f" WHERE {where}",
                 params,
             )
             return int(cursor.fetchone()[0])
@@ -78,13 +78,13 @@ class Fts5Backend(SearchBackend):
         where, params = self._where(request)
         now = connection.ops.adapt_datetimefield_value(request.now or timezone.now())
         sql = (
-            "SELECT e.article_id FROM discovery_fts"
+            "SELECT e.article_id FROM discovery_fts"  # noqa: S608 - fixed SQL; values are parameters
             " JOIN discovery_searchentry e ON e.article_id = discovery_fts.rowid"
             f" WHERE {where}"
             f" ORDER BY -{BM25} * (1.0 + {RECENCY_WEIGHT}"
             f" / (1.0 + (julianday(%s) - julianday(e.published_at)) / {RECENCY_SCALE_DAYS}))"
             " DESC, e.published_at DESC LIMIT %s OFFSET %s"
-        )  # noqa: S608 - fixed SQL fragments; values are parameters
+        )
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, now, limit, offset])
             return [row[0] for row in cursor.fetchall()]
@@ -94,9 +94,9 @@ class Fts5Backend(SearchBackend):
             return {}
         placeholders = ", ".join(["%s"] * len(article_ids))
         sql = (
-            "SELECT rowid, snippet(discovery_fts, 2, %s, %s, '…', 24) FROM discovery_fts"
+            "SELECT rowid, snippet(discovery_fts, 2, %s, %s, '…', 24) FROM discovery_fts"  # noqa: S608 - fixed SQL; values are parameters
             f" WHERE discovery_fts MATCH %s AND rowid IN ({placeholders})"
-        )  # noqa: S608 - placeholders only
+        )
         with connection.cursor() as cursor:
             cursor.execute(sql, [MARK_START, MARK_END, _match_expression(terms), *article_ids])
             return {row[0]: row[1] for row in cursor.fetchall()}
@@ -114,7 +114,7 @@ class Fts5Backend(SearchBackend):
             return []
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT rowid, -{BM25} AS score FROM discovery_fts WHERE discovery_fts MATCH %s"
+                f"SELECT rowid, -{BM25} AS score FROM discovery_fts WHERE discovery_fts MATCH %s"  # noqa: S608 - fixed SQL; values are parameters
                 " ORDER BY score DESC LIMIT %s",
                 [_match_expression(terms, " OR "), limit],
             )

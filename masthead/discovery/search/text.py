@@ -81,15 +81,18 @@ def highlight(text: str, terms: list[str]) -> str:
     Used for headlines and for the summary of walled stories, whose bodies never reach a snippet.
     Prefix matching stands in for the engines' stemming ("harbour" marks "harbours").
     """
-    stems = sorted({w[:-1] if len(w) > 4 and w.endswith("s") else w
-                    for term in terms for w in term.split()}, key=len, reverse=True)
+    stems = sorted(
+        {w[:-1] if len(w) > 4 and w.endswith("s") else w for term in terms for w in term.split()},
+        key=len,
+        reverse=True,
+    )
     if not stems:
         return html.escape(text, quote=False)
     pattern = re.compile(r"\b(" + "|".join(re.escape(s) for s in stems) + r")\w*", re.IGNORECASE)
     out: list[str] = []
     last = 0
     for match in pattern.finditer(text):
-        out.append(html.escape(text[last:match.start()], quote=False))
+        out.append(html.escape(text[last : match.start()], quote=False))
         out.append(f"<mark>{html.escape(match.group(0), quote=False)}</mark>")
         last = match.end()
     out.append(html.escape(text[last:], quote=False))

@@ -49,7 +49,8 @@ def head_metadata(article: Article, absolute: Any) -> dict[str, Any]:
     names = article.byline_names
     authors: list[dict[str, str]] = (
         [{"@type": "Person", "name": n} for n in names]
-        if names else [{"@type": "Organization", "name": article.credit}]
+        if names
+        else [{"@type": "Organization", "name": article.credit}]
     )
     data: dict[str, Any] = {
         "@context": "https://schema.org",

@@ -35,10 +35,12 @@ class Command(BaseCommand):
             self.stdout.write(f"indexed {done}/{total} articles ({percent:.0f}%)")
 
         indexed = reindex_all(batch_size=batch_size, progress=progress)
-        self.stdout.write(self.style.SUCCESS(
-            f"Search index rebuilt: {indexed} searchable stories in "
-            f"{time.monotonic() - started:.1f}s."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Search index rebuilt: {indexed} searchable stories in "
+                f"{time.monotonic() - started:.1f}s."
+            )
+        )
         if related:
             ids = list(
                 Article.objects.filter(status=Article.Status.PUBLISHED).values_list("pk", flat=True)
