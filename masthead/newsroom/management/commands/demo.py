@@ -92,6 +92,9 @@ class Command(BaseCommand):
             call_command("serve", bind=options["bind"], workers=options["workers"])
 
     def progress(self, n: int, total: int, label: str) -> None:
+        if not sys.stderr.isatty():
+            self.stderr.write(f"[{n}/{total}] {label}")
+            return
         width = 30
         done = int(width * n / total)
         self.stderr.write(
@@ -116,9 +119,8 @@ class Command(BaseCommand):
         found: dict[str, Source] = {}
         for spec in SOURCES:
             spec = dict(spec)
-            found[spec["slug"]], _ = Source.objects.get_or_create(
-                slug=spec.pop("slug"), defaults=spec
-            )
+            slug = spec.pop("slug")
+            found[slug], _ = Source.objects.get_or_create(slug=slug, defaults=spec)
         return found
 
     def wire_files(self, sections: dict[str, Section], sources: dict[str, Source]) -> list:
