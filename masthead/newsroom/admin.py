@@ -92,7 +92,13 @@ class RevisionInline(admin.TabularInline):
 class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
-        fields = "__all__"
+        fields = (
+            "headline", "slug", "summary", "body", "dateline", "byline", "status",
+            "published_at", "updated_at", "embargo_until", "access", "is_local", "is_fiction",
+            "source", "section", "sections", "tags", "credit_line", "copyright_notice",
+            "canonical_url", "image_url", "image_alt", "language", "correction_note",
+            "corrected_at", "kill_reason",
+        )
         formfield_callback = https_formfield
 
     def clean(self) -> dict[str, Any]:

@@ -309,6 +309,9 @@ class Authorship(models.Model):
             models.UniqueConstraint(fields=["article", "author"], name="authorship_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.author_id} on {self.article_id}"
+
 
 class ArticleRevision(models.Model):
     """A snapshot of an article as it was before a change (wire update or editor edit)."""

@@ -26,14 +26,18 @@ def local_stories(*, limit: int = 5, exclude: Article | None = None) -> list[Art
     return list(qs[:limit])
 
 
-def section_stories(section: Section, *, limit: int = 5, exclude: Article | None = None) -> list[Article]:
+def section_stories(
+    section: Section, *, limit: int = 5, exclude: Article | None = None
+) -> list[Article]:
     qs = Article.objects.published().in_section(section).newest_first().for_listing()
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
     return list(qs[:limit])
 
 
-def section_blocks(sections: list[Section], *, per_section: int = 4) -> list[tuple[Section, list[Article]]]:
+def section_blocks(
+    sections: list[Section], *, per_section: int = 4
+) -> list[tuple[Section, list[Article]]]:
     """The newest stories of each section, in two queries for any number of sections.
 
     A window function ranks each section's stories on the M2M table, so the front does not

@@ -13,7 +13,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 def run_masthead(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items()
-            if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "MASTHEAD_ENV"}}
+            if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "MASTHEAD_ENV",
+                         "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     return subprocess.run(
         [sys.executable, "-m", "masthead", *args], cwd=REPO, env={**base, **env},
         capture_output=True, text=True, timeout=120,
