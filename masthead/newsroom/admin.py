@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from masthead.newsroom import actions
 from masthead.newsroom.models import (
     Article,
     ArticleRevision,
@@ -26,8 +27,6 @@ from masthead.newsroom.models import (
 )
 from masthead.newsroom.signals import article_changed
 
-# Fields whose editor changes survive wire updates (see the wire desk's update action).
-LOCKABLE_FIELDS = ("headline", "summary", "body", "dateline", "sections", "tags", "section")
 PLAIN_TEXT_FIELDS = ("headline", "summary", "dateline", "correction_note", "kill_reason")
 # Django 6 makes https the default scheme of URL form fields; opt in now (no deprecated setting).
 URL_FIELDS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
@@ -113,6 +112,7 @@ class ArticleAdminForm(forms.ModelForm):
         if data.get("status") == Article.Status.KILLED and not data.get("kill_reason"):
             self.add_error("kill_reason", "Say why the story is withdrawn; editors will see it.")
         if data.get("status") == Article.Status.PUBLISHED and not data.get("published_at"):
+            # Publishing without a time means now; a future time schedules the story.
             data["published_at"] = timezone.now()
         return data
 
@@ -154,29 +154,45 @@ class ArticleAdmin(NewsroomAdmin):
     )
 
     def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
+        """Save an editor's edit, routing kills and corrections through the newsroom's actions.
+
+        The admin, the wire desk and code then withdraw or correct a story the same way
+        (revision, times, `article_changed` after commit).
+        """
+        previous = Article.objects.get(pk=obj.pk) if change else None
+        killing = obj.status == Article.Status.KILLED and not (previous and previous.is_killed)
+        correcting = "correction_note" in form.changed_data and bool(obj.correction_note)
+        kill_reason, note = obj.kill_reason, obj.correction_note
+        if killing:
+            obj.status = previous.status if previous else Article.Status.DRAFT
+        if correcting:
+            obj.correction_note = previous.correction_note if previous else ""
         if change and obj.wire_guid:
             locked = set(obj.editor_locked_fields or [])
-            locked.update(f for f in form.changed_data if f in LOCKABLE_FIELDS)
+            # An editor's change to a field the wire also sets survives later wire updates.
+            locked.update(
+                f for f in form.changed_data
+                if f in actions.WIRE_FIELDS or f in actions.LOCKABLE_RELATIONS
+            )
+            if "section" in form.changed_data:
+                locked.add("sections")
             obj.editor_locked_fields = sorted(locked)
-        previous_status = form.initial.get("status") if change else None
-        if obj.status == Article.Status.KILLED and obj.killed_at is None:
-            obj.killed_at = timezone.now()
-        if "correction_note" in form.changed_data and obj.correction_note and not obj.corrected_at:
-            obj.corrected_at = timezone.now()
+        if previous is not None:
+            ArticleRevision.objects.create(
+                article=obj, wire_version=previous.wire_version, reason="editor edit",
+                snapshot=actions.snapshot(previous),
+            )
         super().save_model(request, obj, form, change)
-        change_kind = _change_kind(obj, previous_status, form.changed_data)
-        transaction.on_commit(
-            lambda: article_changed.send(sender=Article, article=obj, change=change_kind)
-        )
-
-
-def _change_kind(article: Article, previous_status: str | None, changed: list[str]) -> str:
-    if article.status == Article.Status.KILLED:
-        return "killed"
-    if article.status != Article.Status.PUBLISHED:
-        return "unpublished"
-    if previous_status != Article.Status.PUBLISHED:
-        return "published"
-    if "correction_note" in changed:
-        return "corrected"
-    return "updated"
+        if correcting:
+            actions.ApplyCorrectionAction(article=obj, note=note).execute()
+        if killing:
+            actions.KillArticleAction(article=obj, reason=kill_reason).execute()
+        elif not correcting:
+            was_published = previous is not None and previous.status == Article.Status.PUBLISHED
+            change_kind = (
+                "unpublished" if obj.status != Article.Status.PUBLISHED
+                else "updated" if was_published else "published"
+            )
+            transaction.on_commit(
+                lambda: article_changed.send(sender=Article, article=obj, change=change_kind)
+            )

@@ -109,6 +109,3 @@ class ArticleView(DetailView):
         )
         return context
 
-
-def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "404.html", status=404)
