@@ -1,47 +1,86 @@
-"""`masthead serve`: the production server (gunicorn), static files through WhiteNoise.
+"""`masthead serve`: the production web server, and on one machine the workers beside it.
 
-Collects static files into hashed, compressed copies first, so that WhiteNoise can serve them
-with far-future cache headers.
+gunicorn serves the site, with static files collected into hashed, compressed copies that
+WhiteNoise serves with far-future cache headers. Unless `--no-worker` is given (a web machine in
+a multi-machine setup), the background-task worker (`masthead db_worker`) and the wire poller
+(`masthead wire poll --watch`) run beside it, so one command brings up the whole embedded paper.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
+import signal
 import subprocess
 import sys
+import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 
 class Command(BaseCommand):
-    help = "Run the production web server (gunicorn) with hashed, compressed static files."
+    help = "Run the web server (gunicorn) and, unless --no-worker, the task worker and poller."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default=os.environ.get("MASTHEAD_BIND", "127.0.0.1:8000"))
         parser.add_argument(
             "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")),
-            help="Worker processes (default: $WEB_CONCURRENCY or 2).",
+            help="Web worker processes (default: $WEB_CONCURRENCY or 2).",
+        )
+        parser.add_argument(
+            "--no-worker", action="store_true",
+            help="Serve only; run `masthead db_worker` and `masthead wire poll --watch` elsewhere.",
         )
         parser.add_argument("--no-collectstatic", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
         env = {**os.environ, "MASTHEAD_COLLECTED_STATIC": "1"}
         env.setdefault("DJANGO_SETTINGS_MODULE", "masthead.settings")
+        masthead = [sys.executable, "-m", "masthead"]
         if not options["no_collectstatic"]:
             self.stdout.write("Collecting static files...")
-            subprocess.run(  # noqa: S603 - our own interpreter and fixed arguments
-                [sys.executable, "-m", "masthead", "collectstatic", "--noinput", "-v0"],
-                env=env, check=True,
-            )
-        if shutil.which("gunicorn", path=os.path.dirname(sys.executable)) is None:
-            raise CommandError("gunicorn is not installed in this environment.")
-        self.stdout.write(f"Serving on http://{options['bind']}/ with {options['workers']} workers")
+            subprocess.run([*masthead, "collectstatic", "--noinput", "-v0"], env=env, check=True)  # noqa: S603
+        commands = {
+            "web": [
+                sys.executable, "-m", "gunicorn", "masthead.wsgi:application",
+                "--bind", options["bind"], "--workers", str(options["workers"]),
+                "--access-logfile", "-", "--graceful-timeout", "20",
+            ],
+        }
+        if not options["no_worker"]:
+            commands["tasks"] = [*masthead, "db_worker"]
+            commands["wire"] = [*masthead, "wire", "poll", "--watch"]
+        self.stdout.write(
+            f"Serving on http://{options['bind']}/ with {options['workers']} web workers"
+            + ("" if options["no_worker"] else ", a task worker and the wire poller")
+        )
         sys.stdout.flush()
-        argv = [
-            sys.executable, "-m", "gunicorn", "masthead.wsgi:application",
-            "--bind", options["bind"], "--workers", str(options["workers"]),
-            "--access-logfile", "-", "--graceful-timeout", "20",
-        ]
-        os.execve(sys.executable, argv, env)  # noqa: S606 - replace this process with gunicorn
+        self.supervise({name: subprocess.Popen(argv, env=env) for name, argv in commands.items()})  # noqa: S603
+
+    def supervise(self, procs: dict[str, subprocess.Popen[bytes]]) -> None:
+        """Run until a signal or until one process ends, then stop the others gracefully."""
+        stopping = False
+
+        def stop(signum: int, frame: Any) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        ended = None
+        while not stopping and ended is None:
+            ended = next((name for name, p in procs.items() if p.poll() is not None), None)
+            time.sleep(0.5)
+        if ended is not None:
+            self.stderr.write(f"{ended} exited with status {procs[ended].returncode}; stopping.")
+        for proc in procs.values():
+            if proc.poll() is None:
+                proc.terminate()
+        deadline = time.monotonic() + 25
+        for proc in procs.values():
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        if ended is not None and procs[ended].returncode:
+            sys.exit(procs[ended].returncode)
