@@ -217,6 +217,11 @@ MASTHEAD_TRUSTED_PROXIES = envint("MASTHEAD_TRUSTED_PROXIES", "0")
 MASTHEAD_SIGNIN_MAX_FAILURES = envint("MASTHEAD_SIGNIN_MAX_FAILURES", "5")
 MASTHEAD_SIGNIN_LOCKOUT_SECONDS = envint("MASTHEAD_SIGNIN_LOCKOUT_SECONDS", "900")
 MASTHEAD_EMAIL_VERIFICATION_MAX_AGE = envint("MASTHEAD_EMAIL_VERIFICATION_MAX_AGE", "259200")
+# Requests that send mail or create rows, per client address per hour (and reset emails per
+# address asked for), so a script cannot mass-register or mail-bomb a reader.
+MASTHEAD_SIGNUP_MAX_PER_HOUR = envint("MASTHEAD_SIGNUP_MAX_PER_HOUR", "10")
+MASTHEAD_RESET_MAX_PER_HOUR = envint("MASTHEAD_RESET_MAX_PER_HOUR", "5")
+MASTHEAD_RESET_MAX_PER_EMAIL_PER_HOUR = envint("MASTHEAD_RESET_MAX_PER_EMAIL_PER_HOUR", "3")
 # --- end accounts ---
 
 # Pagination of section and tag fronts.

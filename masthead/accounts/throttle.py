@@ -55,3 +55,21 @@ def clear_account(identifier: str) -> None:
 
 def lockout_minutes() -> int:
     return max(1, settings.MASTHEAD_SIGNIN_LOCKOUT_SECONDS // 60)
+
+
+def over_rate(scope: str, identifier: str, *, limit: int, seconds: int) -> bool:
+    """Count one request for (`scope`, `identifier`); True once more than `limit` arrived in
+    the window. Used for requests that send mail or create accounts (sign-up, reset)."""
+    digest = hashlib.sha256(identifier.strip().lower().encode()).hexdigest()[:32]
+    key = f"rate:{scope}:{digest}"
+    cache.add(key, 0, seconds)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, seconds)
+        count = 1
+    return count > limit
+
+
+def over_address_rate(request: HttpRequest, scope: str, *, limit: int, seconds: int) -> bool:
+    return over_rate(scope, client_address(request) or "unknown", limit=limit, seconds=seconds)

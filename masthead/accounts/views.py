@@ -23,6 +23,8 @@ from masthead.accounts.access import visitor_meter_key
 from masthead.accounts.forms import ChangeEmailForm, DeleteAccountForm, SignInForm, SignUpForm
 from masthead.accounts.models import User
 
+TOO_MANY = "Too many requests from your network. Please try again in an hour."
+
 
 def safe_next(request: HttpRequest, candidate: str | None) -> str:
     """`candidate` if it points into this site, else ""."""
@@ -69,6 +71,11 @@ class SignUpView(FormView):
         return super().get_context_data(next=self.get_next(), **kwargs)
 
     def form_valid(self, form: SignUpForm) -> HttpResponse:
+        if throttle.over_address_rate(
+            self.request, "signup", limit=settings.MASTHEAD_SIGNUP_MAX_PER_HOUR, seconds=3600
+        ):
+            form.add_error(None, TOO_MANY)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
         user = services.register_reader(
             email=form.cleaned_data["email"],
             password=form.cleaned_data["password"],
@@ -166,6 +173,21 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
     extra_email_context = {"paper_name": settings.PAPER_NAME}
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        if throttle.over_address_rate(
+            self.request, "reset", limit=settings.MASTHEAD_RESET_MAX_PER_HOUR, seconds=3600
+        ):
+            form.add_error(None, TOO_MANY)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        if throttle.over_rate(
+            "reset-email", form.cleaned_data["email"],
+            limit=settings.MASTHEAD_RESET_MAX_PER_EMAIL_PER_HOUR, seconds=3600,
+        ):
+            # Same answer as a sent link: saying "too many for this address" would tell a
+            # stranger that the address has an account, and the owner has links already.
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

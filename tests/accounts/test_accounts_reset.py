@@ -75,3 +75,23 @@ def test_it_sends_nothing_to_accounts_without_a_usable_password(db):
     User.objects.create_user(username="locked", email="nopw@example.org", password=None)
     ask(Client(), "nopw@example.org")
     assert mail.outbox == []
+
+
+def test_it_stops_mail_bombing_one_address_without_revealing_it(reader, settings):
+    settings.MASTHEAD_RESET_MAX_PER_EMAIL_PER_HOUR = 2
+    settings.MASTHEAD_RESET_MAX_PER_HOUR = 100
+    answers = [ask(Client(), reader.email) for _ in range(4)]
+    assert {tuple(a.redirect_chain) for a in answers} == {
+        (("/accounts/password/reset/sent/", 302),)
+    }
+    assert len(mail.outbox) == 2
+
+
+def test_it_limits_reset_requests_per_client_address(reader, settings):
+    settings.MASTHEAD_RESET_MAX_PER_HOUR = 3
+    for n in range(3):
+        assert ask(Client(), f"someone{n}@example.org").status_code == 200
+    blocked = Client().post("/accounts/password/reset/", {"email": reader.email})
+    assert blocked.status_code == 429
+    assert "Too many requests from your network" in blocked.content.decode()
+    assert mail.outbox == []

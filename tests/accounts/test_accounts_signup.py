@@ -90,3 +90,22 @@ def test_it_shows_the_form_with_the_paper_around_it(client):
     assert 'name="csrfmiddlewaretoken"' in html
     assert 'name="next" value="/story/x/"' in html
     assert "Create your free account" in html
+
+
+def test_it_limits_sign_ups_per_client_address(settings):
+    from django.test import Client
+
+    settings.MASTHEAD_SIGNUP_MAX_PER_HOUR = 2
+    for n in range(2):
+        response = Client().post("/accounts/signup/", {
+            "email": f"reader{n}@example.org", "password": "a long harbour passphrase",
+        })
+        assert response.status_code == 302
+    blocked = Client().post("/accounts/signup/", {
+        "email": "reader9@example.org", "password": "a long harbour passphrase",
+    })
+    assert blocked.status_code == 429
+    assert "Too many requests from your network" in blocked.content.decode()
+    from masthead.accounts.models import User
+
+    assert not User.objects.filter(email="reader9@example.org").exists()
