@@ -27,7 +27,7 @@ from lxml import html as lxml_html
 from masthead.accounts import crawlers, services
 from masthead.accounts.meter import AccessDecision, Level, Reader, decide
 from masthead.accounts.models import MeterRead
-from masthead.accounts.net import client_address
+from masthead.lib.net import client_address
 
 if TYPE_CHECKING:
     from masthead.newsroom.models import Article

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from masthead.accounts.net import client_address
+from masthead.lib.net import client_address
 
 
 def _account_key(identifier: str) -> str:

@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from masthead.discovery import conf
 from masthead.discovery.models import PopularScore, ViewBucket
+from masthead.lib.net import client_address
 from masthead.newsroom.models import Article
 
 logger = logging.getLogger(__name__)
@@ -64,12 +65,10 @@ def reader_key(request: HttpRequest) -> str:
     """An anonymous, unlinkable key for "this reader": a keyed hash, no cookie, nothing stored.
 
     Address + browser identify a reader well enough to count one read per window; the HMAC with
-    SECRET_KEY means the key cannot be turned back into an address. Behind a proxy the client's
-    address is the first X-Forwarded-For entry (a spoofed one can only inflate counts, which
-    varying the user agent could do anyway).
+    SECRET_KEY means the key cannot be turned back into an address. The address is the one our
+    trusted proxies vouch for (`client_address`), as for the meter and the sign-in throttle.
     """
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    address = forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     material = "|".join(
         [
             address,
