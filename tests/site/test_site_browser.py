@@ -71,3 +71,29 @@ def test_it_reads_without_javascript_and_without_sideways_scrolling(
         })
         assert results.violations_count == 0, f"{path}: {results.generate_report()}"
     context.close()
+
+
+def test_it_passes_accessibility_checks_on_search_account_and_wall_pages(
+    chromium, live_server, site_content, settings
+):
+    settings.MASTHEAD_METER_FREE_ARTICLES = 0  # the first wire story meets the wall
+    settings.MASTHEAD_METER_COOKIELESS_FREE_ARTICLES = 0
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    paths = {
+        "search": "/search/?q=interconnector",
+        "no-results": "/search/?q=zzzyqx",
+        "sign-up": "/accounts/signup/",
+        "sign-in": "/accounts/signin/",
+        "reset": "/accounts/password/reset/",
+        "wall": site_content[0].get_absolute_url(),
+    }
+    for name, path in paths.items():
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, name
+        results = Axe().run(page, options={
+            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "best-practice"]}
+        })
+        assert results.violations_count == 0, f"{name}: {results.generate_report()}"
+    assert "Access this article for free." in page.content()
+    context.close()
