@@ -1,54 +1,124 @@
-"""Keeping search and Related in step with the newsroom, after each change commits.
+"""Keeping search and Related in step with the newsroom, off the writer's hot path.
 
-The wire ingest and the newsroom's services send `article_changed`; admin edits, the demo loader
-and anything else that saves an Article, its tags, sections or bylines are caught by the model
-signals. Either way one refresh per story runs after the transaction commits, when the story's
-tags and bylines are final, and never inside a reader's request.
+Every change to an Article, its tags, sections or bylines (the wire ingest, the newsroom's
+actions and services, admin edits, the demo loader) fires a model signal inside the transaction
+that makes it. The receivers here enqueue one `refresh_article_task` per story per transaction
+(a story saved, re-tagged and re-bylined in one transaction is queued once), and the task
+re-indexes the story and recomputes its Related list.
+
+In production the queue is django_tasks_db's table in the same database, and the task is
+enqueued *inside* the change's transaction: the change and its pending refresh commit together,
+so a writer killed right after its commit (SIGKILL, OOM) cannot leave a story whose index entry
+nobody will ever refresh, and a rolled-back change leaves no task behind. A worker process runs
+the tasks: `masthead db_worker` (which `masthead serve` starts beside the web server in the
+embedded setup). Until it has run, readers are still safe: the search view and the Related
+block re-check `published()` on what they read, so a killed or embargoed story never shows.
+
+With any other backend (the immediate backend in tests, which runs a task the moment it is
+enqueued) the task is enqueued when the transaction commits instead, once the story's tags and
+bylines are final. `article_changed`, sent after commit by the newsroom's actions, also queues a
+refresh, except for a story whose refresh the just-committed transaction already queued (it
+is there for changes made without model signals, such as a queryset update).
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from masthead.discovery.tasks import queue_is_database, refresh_article_task
 from masthead.newsroom.models import Article, Authorship
 from masthead.newsroom.signals import article_changed
 
 logger = logging.getLogger(__name__)
 
-# article id → the callback queued for the open transaction, to queue one refresh, not six.
-_queued: dict[int, Any] = {}
+
+class _Marker:
+    """An on-commit callback standing for "article N's refresh is queued in this transaction".
+
+    It lives in the connection's `run_on_commit` list, so Django drops it with the transaction
+    or savepoint it was queued in, and a rolled-back queueing is never taken for a live one.
+    """
+
+    __slots__ = ("article_id", "in_database", "done")
+
+    def __init__(self, article_id: int, *, in_database: bool) -> None:
+        self.article_id = article_id
+        self.in_database = in_database
+        self.done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        state = _state()
+        state.pending.pop(self.article_id, None)
+        if not self.in_database:
+            _enqueue(self.article_id)
+            return
+        # Remember what this commit queued, so that its `article_changed` does not queue again.
+        connection = transaction.get_connection(DEFAULT_DB_ALIAS)
+        if state.committed_list is not connection.run_on_commit:
+            state.committed_list, state.committed = connection.run_on_commit, set()
+        state.committed.add(self.article_id)
 
 
-def refresh_article(article_id: int) -> None:
-    """Re-index one story and recompute its Related list (both remove it when withdrawn)."""
-    from masthead.discovery.related import refresh_related
-    from masthead.discovery.search.index import index_article
+class _State(threading.local):
+    def __init__(self) -> None:
+        # article id -> its marker, for the transaction whose `run_on_commit` is `pending_list`.
+        self.pending: dict[int, _Marker] = {}
+        self.pending_list: list | None = None
+        # Ids whose refresh the last commit queued; valid while `committed_list` is current.
+        self.committed: set[int] = set()
+        self.committed_list: list | None = None
 
-    _queued.pop(article_id, None)
-    index_article(article_id)
-    refresh_related(article_id)
+
+_local = _State()
+
+
+def _state() -> _State:
+    return _local
+
+
+def _enqueue(article_id: int) -> None:
+    refresh_article_task.enqueue(article_id)
 
 
 def schedule_refresh(article_id: int) -> None:
+    """Queue one refresh of the story for the open transaction (or now, outside one)."""
     connection = transaction.get_connection(DEFAULT_DB_ALIAS)
-    queued = _queued.get(article_id)
-    # A callback queued in a transaction that has since rolled back is gone from the list.
-    if queued is not None and any(entry[1] is queued for entry in connection.run_on_commit):
+    in_database = queue_is_database()
+    if not connection.in_atomic_block:
+        # Autocommit: the change is already committed; queue at once (immediate backends run it).
+        _enqueue(article_id)
         return
-
-    def callback() -> None:
-        refresh_article(article_id)
-
-    if connection.in_atomic_block:
-        _queued[article_id] = callback
-    transaction.on_commit(callback, robust=True)
+    state = _state()
+    if state.pending_list is not connection.run_on_commit:
+        # Django replaces the list on commit, rollback and savepoint rollback: re-read which
+        # markers survived (appending keeps the same list, so this is rare and cheap).
+        state.pending_list = connection.run_on_commit
+        state.pending = {
+            func.article_id: func
+            for _sids, func, _robust in connection.run_on_commit
+            if isinstance(func, _Marker) and not func.done
+        }
+    if article_id in state.pending:
+        return
+    marker = _Marker(article_id, in_database=in_database)
+    if in_database:
+        _enqueue(article_id)  # a row in this transaction: commits or rolls back with the change
+    state.pending[article_id] = marker
+    transaction.on_commit(marker, robust=True)
 
 
 def on_article_changed(sender: Any, article: Article, change: str = "", **kwargs: Any) -> None:
+    state = _state()
+    connection = transaction.get_connection(DEFAULT_DB_ALIAS)
+    if state.committed_list is connection.run_on_commit and article.pk in state.committed:
+        state.committed.discard(article.pk)
+        return
     schedule_refresh(article.pk)
 
 

@@ -82,6 +82,11 @@ class Command(BaseCommand):
             self.progress(n, len(files), path.name)
         local = self.load_local(sections, sources["pacific-ledger"])
         self.stderr.write("")
+        # Search and Related are refreshed by queued tasks; run them, so the demo ends with an
+        # up-to-date index even before a worker is started.
+        from masthead.discovery.tasks import run_pending_refreshes
+
+        run_pending_refreshes()
         self.stdout.write(self.style.SUCCESS(
             "Demo content: wire {new} new, {updated} updated, {killed} killed, {skipped} skipped, "
             "{errors} errors; {local} local staff stories.".format(local=local, **totals)

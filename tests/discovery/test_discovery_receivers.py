@@ -1,0 +1,165 @@
+"""Refreshing search and Related through queued tasks: one per story per transaction, enqueued
+in the change's own transaction when the queue is the database, run by the worker."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from django_tasks.signals import task_enqueued
+
+from masthead.discovery.models import SearchEntry
+from masthead.discovery.tasks import refresh_article_task, run_pending_refreshes
+from masthead.newsroom import actions
+from masthead.newsroom.models import Article, Authorship
+from tests.factories import AuthorFactory, TagFactory
+
+pytestmark = pytest.mark.django_db
+
+DB_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def db_queue(settings):
+    """Tasks stored as rows in the database, as in production (django_tasks resets its
+    backends when the setting changes)."""
+    settings.TASKS = DB_QUEUE
+
+
+@pytest.fixture
+def enqueued():
+    """Article ids of every refresh enqueued while the test runs, in order."""
+    seen: list[int] = []
+
+    def receiver(sender, task_result, **kwargs):
+        if task_result.task.func is refresh_article_task.func:
+            seen.append(task_result.args[0])
+
+    task_enqueued.connect(receiver, dispatch_uid="test-discovery-receivers", weak=False)
+    yield seen
+    task_enqueued.disconnect(dispatch_uid="test-discovery-receivers")
+
+
+def _queued_rows() -> list[int]:
+    from django_tasks_db.models import DBTaskResult
+
+    return [
+        row["args"][0]
+        for row in DBTaskResult.objects.ready()
+        .filter(task_path=refresh_article_task.module_path)
+        .values_list("args_kwargs", flat=True)
+    ]
+
+
+def _change_many_times(story: Article) -> None:
+    story.headline = "Ferry timetable changes again"
+    story.save()
+    story.tags.set([TagFactory(name="Ferries")])
+    Authorship.objects.create(article=story, author=AuthorFactory(), position=0)
+    story.summary = "A second save in the same transaction."
+    story.save()
+
+
+def test_it_enqueues_one_refresh_per_story_per_transaction(
+    published_story, django_capture_on_commit_callbacks, enqueued
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            _change_many_times(published_story)
+    assert enqueued == [published_story.pk]
+    assert SearchEntry.objects.get(article_id=published_story.pk).headline == (
+        "Ferry timetable changes again"
+    )
+
+
+def test_it_stores_the_refresh_in_the_changes_own_transaction(
+    db_queue, published_story, django_capture_on_commit_callbacks, enqueued
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            _change_many_times(published_story)
+            # Queued before the commit: a writer killed after committing cannot lose it.
+            assert _queued_rows() == [published_story.pk]
+    assert _queued_rows() == [published_story.pk]
+    assert enqueued == [published_story.pk]
+    # Nothing ran in the writer: the index still has the old headline until the worker runs.
+    assert SearchEntry.objects.get(article_id=published_story.pk).headline != (
+        "Ferry timetable changes again"
+    )
+
+
+def test_it_drops_the_refresh_with_a_rolled_back_change_and_queues_the_next_one(
+    db_queue, published_story, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            _change_many_times(published_story)
+            raise RuntimeError("the writer fails half-way")
+        assert _queued_rows() == []
+        with transaction.atomic():
+            published_story.refresh_from_db()
+            published_story.summary = "Written for real this time."
+            published_story.save()
+    assert _queued_rows() == [published_story.pk]
+
+
+def test_it_does_not_queue_again_when_the_action_signals_after_commit(
+    db_queue, published_story, django_capture_on_commit_callbacks, enqueued
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.KillArticleAction(article=published_story, reason="Legal").execute()
+    assert enqueued == [published_story.pk]
+
+
+def test_the_worker_brings_the_index_up_to_date(
+    db_queue, published_story, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.KillArticleAction(article=published_story, reason="Legal").execute()
+    assert SearchEntry.objects.filter(article_id=published_story.pk).exists()
+    run_pending_refreshes()
+    assert not SearchEntry.objects.filter(article_id=published_story.pk).exists()
+    assert _queued_rows() == []
+
+
+def test_it_never_shows_a_killed_story_whose_refresh_has_not_run(
+    db_queue, client, published_story, django_capture_on_commit_callbacks
+):
+    assert SearchEntry.objects.filter(article_id=published_story.pk).exists()
+    assert published_story.headline in client.get("/search/", {"q": "ships"}).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.KillArticleAction(article=published_story, reason="Legal").execute()
+    assert _queued_rows() == [published_story.pk]
+    assert SearchEntry.objects.filter(article_id=published_story.pk).exists()  # not yet run
+    page = client.get("/search/", {"q": "ships"}).content.decode()
+    assert published_story.headline not in page
+
+
+def test_wire_ingest_queues_one_refresh_per_new_story(db_queue, enqueued):
+    from masthead.wire.services import ingest_bytes
+
+    items = "".join(
+        f"<item><title>Harbour story {i}</title><guid>recv-{i}</guid>"
+        f"<description>Text of story {i} about the harbour.</description></item>"
+        for i in range(3)
+    )
+    data = f'<rss version="2.0"><channel><title>W</title>{items}</channel></rss>'.encode()
+    summary = ingest_bytes(data, file="feed.xml", source_name="Receivers Wire")
+    assert summary.new == 3
+    ids = sorted(r.article_id for r in summary.results)
+    assert sorted(enqueued) == ids
+    assert sorted(_queued_rows()) == ids
+    run_pending_refreshes()
+    assert set(SearchEntry.objects.values_list("article_id", flat=True)) >= set(ids)
+
+
+@pytest.fixture
+def published_story(django_capture_on_commit_callbacks) -> Article:
+    from tests.factories import ArticleFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        story = ArticleFactory(
+            headline="Harbour pilots strike", body="<p>The harbour is closed to ships.</p>"
+        )
+    run_pending_refreshes()  # with the database queue: the worker has caught up
+    assert SearchEntry.objects.filter(article_id=story.pk).exists()
+    return story
