@@ -14,6 +14,7 @@ import unicodedata
 from ftfy.badness import is_bad
 
 from masthead.text.plausibility import suspicion
+from masthead.text.precheck import cannot_look_damaged
 
 # ASCII plus the typography of ordinary English copy. Mojibake always involves some other
 # character (â, Ã, Thai, C1 controls...), so text made only of these cannot hold any.
@@ -22,11 +23,18 @@ _NOT_PLAIN = re.compile(
 )
 
 # Characters that always deserve a closer look: controls, NBSP-likes, BOMs, U+FFFD, lone
-# surrogates, ligatures and full-width forms ftfy folds, invisible format characters.
+# surrogates, ligatures ftfy expands, invisible format characters. (Full-width forms are not
+# here: they are how Chinese and Japanese copy is punctuated, and repair leaves them alone.)
 _ATTENTION = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00a0\u2007\u202f\ufeff\ufffd\ud800-\udfff"
-    "\u0132\u0133\u013f\u0140\u0149\u01c4-\u01cc\u01f1-\u01f3\ufb00-\ufb06\uff01-\uff5e\uff61-\uff9f\u2028\u2029\u2060-\u206f]"
+    "\u0132\u0133\u013f\u0140\u0149\u01c4-\u01cc\u01f1-\u01f3\ufb00-\ufb06\u2028\u2029\u2060-\u206f]"
 )
+
+# Full-width Latin and punctuation and half-width kana, which ftfy folds; and the CJK scripts
+# in whose copy they are the right characters ("，" "（" "１５日"), so folding them there
+# would damage genuine text. In Latin copy they are artefacts ("Ningbo，China").
+_WIDTH_FORMS = re.compile("[\uff01-\uff5e\uff61-\uff9f]")
+_CJK = re.compile("[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff]")
 
 _HTML_TAG = re.compile(r"<[A-Za-z!/?]")
 
@@ -49,17 +57,40 @@ def looks_like_html(text: str) -> bool:
     return _HTML_TAG.search(text) is not None
 
 
-def line_needs_work(line: str, *, unescape: bool) -> bool:
+def folds_width(text: str) -> bool:
+    """Whether full-width forms in ``text`` are artefacts to fold: it holds no CJK copy."""
+    return _CJK.search(text) is None
+
+
+def is_clean(text: str) -> bool:
+    """True when no line of ``text`` needs work (see :func:`line_needs_work`), found cheaply.
+
+    Runs on the whole text at once: the checks are character classes and look-arounds over
+    letters, which a line break never satisfies, so the text passes exactly when every line
+    would. False only means "look line by line".
+    """
+    return is_plainly_clean(text) or (
+        "&" not in text
+        and _ATTENTION.search(text) is None
+        and (_WIDTH_FORMS.search(text) is None or not folds_width(text))
+        and unicodedata.is_normalized("NFC", text)
+        and cannot_look_damaged(text)
+    )
+
+
+def line_needs_work(line: str, *, unescape: bool, fold_width: bool) -> bool:
     """Whether ``line`` could be changed by ftfy or by our code-page repair at all."""
     if is_plainly_clean(line):
         return False
-    return bool(
-        _ATTENTION.search(line)
-        or (unescape and "&" in line)
-        or not unicodedata.is_normalized("NFC", line)
-        or is_bad(line)
-        or suspicion(line) > 0
-    )
+    if _ATTENTION.search(line) or (unescape and "&" in line):
+        return True
+    if fold_width and _WIDTH_FORMS.search(line):
+        return True
+    if not unicodedata.is_normalized("NFC", line):
+        return True
+    if cannot_look_damaged(line):
+        return False
+    return is_bad(line) or suspicion(line) > 0
 
 
 def undo_double_escaping(text: str) -> str:

@@ -20,7 +20,8 @@ from ftfy import TextFixerConfig
 from masthead.text.mojibake import Reading, best_reading, piecewise_reading
 from masthead.text.normalise import (
     collapse_nbsp_soup,
-    is_plainly_clean,
+    folds_width,
+    is_clean,
     line_needs_work,
     looks_like_html,
     undo_double_escaping,
@@ -28,6 +29,7 @@ from masthead.text.normalise import (
 from masthead.text.plausibility import implausibility, suspicion
 
 # ftfy's defaults, except that curly quotes stay curly: they are house typography, not damage.
+# (Full-width forms are folded only in text without CJK: see normalise.folds_width.)
 FTFY_CONFIG = TextFixerConfig(uncurl_quotes=False, explain=True)
 
 # Layers of mojibake we peel before giving up (text double-encoded twice is seen; more isn't).
@@ -77,20 +79,25 @@ def explain(text: str) -> list[Repair]:
 
 
 def _repair(text: str) -> tuple[str, list[Repair]]:
-    if is_plainly_clean(text):
+    if is_clean(text):
         return text, []
     log: dict[tuple[str, str], list[int]] = {}
 
     def note(step: str, detail: str, line_no: int) -> None:
         log.setdefault((step, detail), []).append(line_no)
 
-    config = FTFY_CONFIG._replace(unescape_html=not looks_like_html(text))
+    fold_width = folds_width(text)
+    config = FTFY_CONFIG._replace(
+        unescape_html=not looks_like_html(text), fix_character_width=fold_width
+    )
     unescaped = undo_double_escaping(text)
     if unescaped != text:
         note("entities", "undid double escaping (&amp;#8217; → &#8217;)", 0)
     out: list[str] = []
     for line_no, line in enumerate(_LINES.split(unescaped), start=1):
-        if not line or not line_needs_work(line, unescape=bool(config.unescape_html)):
+        if not line or not line_needs_work(
+            line, unescape=bool(config.unescape_html), fold_width=fold_width
+        ):
             out.append(line)
             continue
         fixed, notes = _repair_line(line, config)
