@@ -82,3 +82,40 @@ class PopularScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id}: {self.rank_key:.3f}"
+
+
+class RelatedTerms(models.Model):
+    """A story's Related features (`discovery.terms`), stored so that its document frequencies
+    can be taken back out of `TermStat` exactly when the story changes or leaves, and so that
+    scoring a candidate reads one row instead of re-tokenising its text.
+
+    A row also says the story has been scored: a story with a row and no links has nothing
+    related enough to show, which is not the same as never having been looked at.
+    """
+
+    article = models.OneToOneField(
+        Article, primary_key=True, on_delete=models.CASCADE, related_name="related_terms"
+    )
+    features = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name_plural = "related terms"
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {len(self.features)} features"
+
+
+class TermStat(models.Model):
+    """How many relatable stories carry each Related feature (the idf's document frequency).
+
+    Kept exact by incrementing and decrementing as stories are scored, changed and withdrawn,
+    so that word rarities track the archive without a scan. The row `TOTAL` counts stories.
+    """
+
+    TOTAL = "#stories"
+
+    term = models.CharField(max_length=100, primary_key=True)
+    df = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.term}: {self.df}"

@@ -1,14 +1,20 @@
 """Related stories: computed when a story is published or updated, stored, read cheaply.
 
-Content similarity carries the score; shared tags and a shared section amplify it but never
-make two stories related on their own (a place-name tag on half the archive says little):
+Two stories are related when they are about the same thing, measured as tf-idf cosine
+similarity (`discovery.terms`) in two channels — text (word stems and multiword names) and
+meta (tags, and sections weighing less) — combined as
 
-    score = content × (1 + 0.6 × shared tags (Jaccard) + 0.25 × shared section)
+    score = TEXT_SHARE × text cosine + META_SHARE × meta cosine
 
-Content similarity is the search engine's own relevance (bm25 on FTS5, ts_rank on PostgreSQL)
-of each candidate for the story's key terms — its words weighed by how often it uses them and
-how rare they are in the archive (tf-idf, document frequencies from the engine) — divided by
-the story's score against itself, so it reads as "how close to identical" on either engine.
+Every feature is weighed by its rarity across the archive, from document frequencies kept
+exact in `TermStat` as stories come and go: everyday news words ("county board approved") and
+broad tags ("Port Alder", "Europe") count for little, a name or a tag on three stories for a
+lot. Candidates come from the search engine (the story's most telling words) and from the
+newest stories sharing its rarest tags; each is scored from its stored features, so scoring
+reads a few indexed rows and tokenises nothing but the story itself.
+
+A block shows fewer stories rather than wrong ones: below MIN_SCORE a candidate is not
+related, whatever else is missing, and a story with nothing above it gets an empty block.
 Newest wins ties. Candidates that are the same story (a duplicate, the same content hash, or a
 near-identical headline from another wire) are never stored; kills and embargoes are filtered
 again when the block is read.
@@ -16,31 +22,48 @@ again when the block is read.
 
 from __future__ import annotations
 
-import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import Prefetch
+from django.db import connection, transaction
 
 from masthead.discovery import conf
-from masthead.discovery.models import RelatedLink, SearchEntry
-from masthead.discovery.search import SearchBackend, get_backend
-from masthead.discovery.search.text import crude_stem, plain_text, stems, term_counts, words
-from masthead.newsroom.models import Article, ArticleQuerySet, Section, Tag
+from masthead.discovery.models import RelatedLink, RelatedTerms, TermStat
+from masthead.discovery.search import get_backend
+from masthead.discovery.search.text import plain_text, words
+from masthead.discovery.terms import (
+    META_PREFIXES,
+    TAG_WEIGHT,
+    TEXT_PREFIXES,
+    cosine,
+    idf,
+    key_terms,
+    story_features,
+    weigh,
+)
+from masthead.newsroom.models import Article, ArticleQuerySet
 
-TAG_BOOST = 0.6
-SECTION_BOOST = 0.0
-# Below this share of telling words in common a candidate is noise: a block of three right
-# stories beats five with two wrong ones.
-MIN_CONTENT = 0.2
-# A block holds stories comparable to the best match: anything under this share of the best
-# score is a weaker, usually accidental, overlap (a shared "board" or "vote").
+# What a story is about is said by its text; tags and sections, chosen by hand from a short
+# list, confirm it and break near-ties (the council budget that mentions the ferry vs the
+# council story about the library), but two stories sharing only tags are rarely one topic.
+TEXT_SHARE = 0.7
+META_SHARE = 0.3
+# Below this a candidate shares only background with the story (a place, a season, a
+# holiday): a block of three right stories beats five with two wrong ones. See the
+# labelled-set tests for where in-topic and off-topic scores fall.
+MIN_SCORE = 0.3
+# A block holds stories comparable to its best match: a candidate under this share of the best
+# score is a weaker, usually incidental, overlap (a story that mentions the other in passing).
 RELATIVE_CUTOFF = 0.4
-KEY_TERMS = 15
+KEY_TERMS = 12
 # Headlines sharing this much of their words are one story told twice.
 SAME_STORY_HEADLINE = 0.7
-# Candidates scored per story: the engine's best matches, and the newest sharing a tag.
+# Candidates scored per story: the engine's best matches, and the newest sharing rare tags.
 CANDIDATES = 40
-TAG_CANDIDATES = 20
+TAG_CANDIDATES = 15
+RARE_TAGS = 3
+# Term lookups per query: well under every SQLite build's bound-parameter limit.
+CHUNK = 900
 
 
 def _relatable(article: Article) -> bool:
@@ -53,115 +76,166 @@ def _relatable_articles() -> ArticleQuerySet:
     return Article.objects.filter(status=Article.Status.PUBLISHED, duplicate_of__isnull=True)
 
 
-def _headline_words(article: Article) -> set[str]:
-    return {w for w in words(article.headline) if len(w) > 2}
+def _headline_words(headline: str) -> set[str]:
+    return {w for w in words(headline) if len(w) > 2}
 
 
 def _jaccard(a: set, b: set) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def _same_story(article: Article, other: Article) -> bool:
+@dataclass(frozen=True)
+class _Candidate:
+    pk: int
+    headline: str
+    published_at: object
+    content_hash: str
+    duplicate_of_id: int | None
+
+
+def _same_story(article: Article, other: _Candidate) -> bool:
     if other.duplicate_of_id == article.pk or article.duplicate_of_id == other.pk:
         return True
     if article.content_hash and article.content_hash == other.content_hash:
         return True
-    return _jaccard(_headline_words(article), _headline_words(other)) >= SAME_STORY_HEADLINE
+    return (
+        _jaccard(_headline_words(article.headline), _headline_words(other.headline))
+        >= SAME_STORY_HEADLINE
+    )
 
 
-class TermWeigher:
-    """tf-idf weights of stories' words, with document frequencies asked of the engine once."""
-
-    def __init__(self, backend: SearchBackend) -> None:
-        self.backend = backend
-        self.total = SearchEntry.objects.count() or 1
-        self._df: dict[str, int] = {}
-
-    def df(self, term: str) -> int:
-        if term not in self._df:
-            self._df[term] = self.backend.document_frequency(term)
-        return self._df[term]
-
-    def weights(self, headline: str, tags: str, summary: str, body: str) -> dict[str, float]:
-        """The story's most telling words: frequency in it × rarity in the archive."""
-        counts = term_counts((headline, 3), (tags, 3), (summary, 2), (body, 1))
-        weighted: dict[str, float] = {}
-        for term, tf in counts.most_common(KEY_TERMS * 3):
-            df = self.df(term)
-            if df > 1:  # a word only this story uses cannot lead to another story
-                weighted[term] = tf * math.log(1 + self.total / df)
-        best = sorted(weighted, key=lambda t: (-weighted[t], t))[:KEY_TERMS]
-        return {t: weighted[t] for t in best}
+def features_of(article: Article) -> dict[str, float]:
+    """Related features of a story fetched with `for_page()` (tags and sections prefetched)."""
+    return story_features(
+        headline=plain_text(article.headline),
+        summary=plain_text(article.summary),
+        body=plain_text(article.body),
+        tag_ids=[t.pk for t in article.tags.all()],
+        section_ids=[s.pk for s in article.sections.all()],
+    )
 
 
-def coverage(weights: dict[str, float], found: set[str]) -> float:
-    """The share of a story's key-term weight found among another story's word stems.
+def document_frequencies(terms: Iterable[str]) -> dict[str, int]:
+    terms = list(terms)
+    found: dict[str, int] = {}
+    for i in range(0, len(terms), CHUNK):
+        found.update(
+            TermStat.objects.filter(term__in=terms[i : i + CHUNK]).values_list("term", "df")
+        )
+    return found
 
-    Rare, telling words ("ferry", "crossing") count for more than everyday ones ("board").
+
+def _bump(deltas: Mapping[str, int]) -> None:
+    """Add to document frequencies in one upsert per chunk (same SQL on SQLite and PostgreSQL)."""
+    items = [(term, delta) for term, delta in deltas.items() if delta]
+    table = TermStat._meta.db_table
+    with connection.cursor() as cursor:
+        for i in range(0, len(items), CHUNK // 2):
+            chunk = items[i : i + CHUNK // 2]
+            values = ", ".join(["(%s, %s)"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table} (term, df) VALUES {values}"  # noqa: S608 - fixed SQL; values are parameters
+                f" ON CONFLICT (term) DO UPDATE SET df = {table}.df + excluded.df",
+                [value for pair in chunk for value in pair],
+            )
+    dropped = [term for term, delta in items if delta < 0]
+    for i in range(0, len(dropped), CHUNK):
+        TermStat.objects.filter(term__in=dropped[i : i + CHUNK], df__lte=0).delete()
+
+
+def store_features(article_id: int, features: dict[str, float] | None) -> None:
+    """Replace a story's stored features (None: it leaves), keeping `TermStat` exact.
+
+    The row is locked so that two refreshes of one story cannot both count its old features
+    out (PostgreSQL; SQLite serialises writers anyway).
     """
-    total = sum(weights.values())
-    if not total:
-        return 0.0
-    return sum(w for term, w in weights.items() if crude_stem(term) in found) / total
+    old = RelatedTerms.objects.select_for_update().filter(article_id=article_id).first()
+    old_keys = set(old.features) if old is not None else set()
+    new_keys = set(features) if features is not None else set()
+    deltas = dict.fromkeys(new_keys - old_keys, 1)
+    deltas.update(dict.fromkeys(old_keys - new_keys, -1))
+    if old is None and features is not None:
+        deltas[TermStat.TOTAL] = 1
+    elif old is not None and features is None:
+        deltas[TermStat.TOTAL] = -1
+    _bump(deltas)
+    if features is None:
+        if old is not None:
+            old.delete()
+    elif old is None:
+        RelatedTerms.objects.create(article_id=article_id, features=features)
+    elif old.features != features:
+        old.features = features
+        old.save(update_fields=["features"])
 
 
-def score_candidates(article: Article, *, limit: int) -> list[tuple[Article, float]]:
+def _candidate_ids(article: Article, features: Mapping[str, float], dfs: Mapping[str, int],
+                   total: int) -> set[int]:
+    terms = key_terms(features, dfs, total, limit=KEY_TERMS)
+    ids = {pk for pk, _ in get_backend().similar(terms, limit=CANDIDATES)}
+    # Tags an editor chose that few stories carry: their newest stories are candidates even
+    # when their words differ (a follow-up told from another angle).
+    tags = [f for f in features if f.startswith("t:") and dfs.get(f, 0) > 1]
+    rare = sorted(tags, key=lambda f: (dfs[f], f))[:RARE_TAGS]
+    if rare:
+        ids.update(
+            _relatable_articles()
+            .filter(tags__in=[int(f[2:]) for f in rare])
+            .exclude(pk=article.pk)
+            .order_by("-published_at")
+            .values_list("pk", flat=True)[:TAG_CANDIDATES]
+        )
+    ids.discard(article.pk)
+    return ids
+
+
+def score_candidates(
+    article: Article, *, limit: int, features: dict[str, float] | None = None
+) -> list[tuple[_Candidate, float]]:
     """The best `limit` related stories for `article` (fetched with `for_page()`), scored.
 
-    Content similarity is taken both ways — how much of A's telling words B covers, and of
-    B's that A covers — so a short, generic story cannot attach itself to everything that
-    shares its everyday words.
+    Reads the stored features and document frequencies: `store_features` must have run.
     """
-    tags = list(article.tags.all())
-    sections = list(article.sections.all())
-    tag_text = " ".join(t.name for t in tags)
-    body = plain_text(article.body)
-    backend = get_backend()
-    weigher = TermWeigher(backend)
-    weights = weigher.weights(article.headline, tag_text, article.summary, body)
-    own_stems = stems(f"{article.headline} {article.summary} {body} {tag_text}")
-    engine_ids = [pk for pk, _ in backend.similar(list(weights), limit=CANDIDATES + 1)]
-    tag_ids = {t.pk for t in tags}
-    section_ids = {s.pk for s in sections}
-    tag_neighbours = (
-        _relatable_articles()
-        .filter(tags__in=tag_ids)
-        .exclude(pk=article.pk)
-        .order_by("-published_at")
-        .values_list("pk", flat=True)[:TAG_CANDIDATES]
-        if tag_ids
-        else []
+    if features is None:
+        features = features_of(article)
+    dfs = document_frequencies([*features, TermStat.TOTAL])
+    total = max(dfs.get(TermStat.TOTAL, 0), 1)
+    text = weigh(features, dfs, total, TEXT_PREFIXES)
+    meta = weigh(features, dfs, total, META_PREFIXES)
+    ids = _candidate_ids(article, features, dfs, total)
+    if not ids:
+        return []
+    stored = dict(
+        RelatedTerms.objects.filter(article_id__in=ids).values_list("article_id", "features")
     )
-    candidate_ids = (set(engine_ids) | set(tag_neighbours)) - {article.pk}
-    entries = SearchEntry.objects.in_bulk(list(candidate_ids))
-    candidates = (
+    rows = (
         _relatable_articles()
-        .filter(pk__in=candidate_ids)
-        .only("pk", "headline", "published_at", "content_hash", "duplicate_of_id")
-        .prefetch_related(
-            Prefetch("tags", queryset=Tag.objects.only("pk")),
-            Prefetch("sections", queryset=Section.objects.only("pk")),
-        )
+        .filter(pk__in=stored)
+        .values_list("pk", "headline", "published_at", "content_hash", "duplicate_of_id")
     )
-    scored: list[tuple[Article, float]] = []
+    candidates = [_Candidate(*row) for row in rows]
+    unknown = {f for c in candidates for f in stored[c.pk]} - dfs.keys()
+    dfs = {**dfs, **document_frequencies(unknown)}
+    scored: list[tuple[_Candidate, float]] = []
     for other in candidates:
-        entry = entries.get(other.pk)
-        if entry is None or _same_story(article, other):
+        if _same_story(article, other):
             continue
-        found = stems(f"{entry.headline} {entry.summary} {entry.body} {entry.meta}")
-        forward = coverage(weights, found)
-        if forward < MIN_CONTENT:
-            continue
-        # The entry's meta holds tags, sections, dateline and byline: tags' words weigh in.
-        their_weights = weigher.weights(entry.headline, entry.meta, entry.summary, entry.body)
-        backward = coverage(their_weights, own_stems)
-        content = math.sqrt(forward * backward)
-        if content < MIN_CONTENT:
-            continue
-        shared_tags = _jaccard(tag_ids, {t.pk for t in other.tags.all()})
-        shared_section = 1.0 if section_ids & {s.pk for s in other.sections.all()} else 0.0
-        score = content * (1 + TAG_BOOST * shared_tags + SECTION_BOOST * shared_section)
-        scored.append((other, round(score, 6)))
+        theirs = stored[other.pk]
+        score = TEXT_SHARE * cosine(text, weigh(theirs, dfs, total, TEXT_PREFIXES))
+        their_meta = weigh(theirs, dfs, total, META_PREFIXES)
+        # Sections are broad: a shared section counts only alongside a shared tag, or every
+        # story in Local would be a third of the way to related to every other.
+        shared = [f for f in meta if f.startswith("t:") and f in their_meta]
+        if shared:
+            # Cosine alone would rate two stories whose only tag is the town's name as a
+            # perfect tag match; scaled by the rarest shared tag's idf against the rarest
+            # possible (a tag on two stories), a tag on a third of the archive says little.
+            rarity = max(meta[f] for f in shared) / (TAG_WEIGHT * idf(2, total))
+            score += META_SHARE * cosine(meta, their_meta) * min(rarity, 1.0) ** 2
+        # Rounded so that stories equally close tie, and the newest wins.
+        score = round(score, 4)
+        if score >= MIN_SCORE:
+            scored.append((other, score))
     scored.sort(key=lambda pair: (pair[1], pair[0].published_at, pair[0].pk), reverse=True)
     best = scored[0][1] if scored else 0.0
     return [pair for pair in scored if pair[1] >= RELATIVE_CUTOFF * best][:limit]
@@ -180,7 +254,9 @@ def refresh_related(article_id: int) -> list[int]:
     if article is None or not _relatable(article):
         clear_related(article_id)
         return []
-    scored = score_candidates(article, limit=keep)
+    features = features_of(article)
+    store_features(article_id, features)
+    scored = score_candidates(article, limit=keep, features=features)
     RelatedLink.objects.filter(article_id=article_id).delete()
     RelatedLink.objects.bulk_create(
         [RelatedLink(article_id=article_id, related_id=o.pk, score=s) for o, s in scored]
@@ -214,7 +290,10 @@ def _offer(article_id: int, related_id: int, score: float, *, keep: int) -> None
         RelatedLink.objects.filter(pk__in=drop).delete()
 
 
+@transaction.atomic
 def clear_related(article_id: int) -> None:
-    """A killed or withdrawn story leaves every Related list, its own and others'."""
+    """A killed or withdrawn story leaves every Related list, its own and others', and the
+    archive's word counts."""
+    store_features(article_id, None)
     RelatedLink.objects.filter(article_id=article_id).delete()
     RelatedLink.objects.filter(related_id=article_id).delete()

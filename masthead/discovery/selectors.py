@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db.models import Count, FilteredRelation, Q
 from django.utils import timezone
 
-from masthead.discovery.models import RelatedLink
+from masthead.discovery.models import RelatedTerms
 from masthead.discovery.popular import popular_ids
 from masthead.newsroom.models import Article
 
@@ -17,7 +17,7 @@ from masthead.newsroom.models import Article
 def related_articles(article: Article, *, limit: int = 5) -> list[Article]:
     """The stored Related list, re-checked for visibility (kills and embargoes drop out).
 
-    A story with nothing stored (saved before discovery was installed and not yet re-scored
+    A story never scored (saved before discovery was installed and not yet re-scored
     with `masthead search reindex --related`, or whose transaction has not committed) falls
     back to the stories sharing most tags and sections: an indexed aggregate, not scoring.
     """
@@ -28,7 +28,8 @@ def related_articles(article: Article, *, limit: int = 5) -> list[Article]:
         .order_by("-link__score", "-published_at", "-id")
         .for_listing()[:limit]
     )
-    if stored or RelatedLink.objects.filter(article=article).exists():
+    # A scored story with nothing stored has nothing related enough: show nothing, not filler.
+    if stored or RelatedTerms.objects.filter(article_id=article.pk).exists():
         return stored
     return _sharing_tags_and_sections(article, limit=limit)
 

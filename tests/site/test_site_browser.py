@@ -25,7 +25,7 @@ def site_content():
     tags = [TagFactory(name=n) for n in ("Energy", "Baltics")]
     stories = [
         ArticleFactory(source=wire, sections=[world], tags=tags,
-                       headline=f"Interconnector talks in Riga, day {i}",
+                       headline=f"Riga cable talks {'open stall run drag halt end'.split()[i]}",
                        body="<p>" + "A long paragraph of fictional wire copy. " * 30 + "</p>")
         for i in range(6)
     ]
