@@ -156,7 +156,14 @@ def _repair_line(line: str, config: TextFixerConfig) -> tuple[str, list[tuple[st
         ours_score, ftfy_score = implausibility(ours_text), implausibility(ftfy_text)
         # A repair that invents a line break (ftfy reading U+0085 out of "â€¦") loses ties.
         invented_break = ftfy_text.count("\n") > line.count("\n")
-        if not recoded or ours_score < ftfy_score or (ours_score == ftfy_score and invented_break):
+        # So does one that reads a word space as the 0xA0 of a sequence that had lost a
+        # byte ("ðŸ‘ and": ftfy's "👠and" against our "👍 and"), gluing two words together.
+        swallowed_space = ftfy_text.count(" ") < ours_text.count(" ")
+        if (
+            not recoded
+            or ours_score < ftfy_score
+            or (ours_score == ftfy_score and (invented_break or swallowed_space))
+        ):
             text = ours_text
             notes = [("mojibake", _reading_note(reading)), *ours_notes]
     elif suspicion(ftfy_text) > 0 and (pieces := piecewise_reading(ftfy_text)) is not None:
