@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.html import format_html
 
-from masthead.wire.models import Feed, IngestLog
+from masthead.newsroom.models import Article
+from masthead.wire.models import Feed, IngestLog, NearDuplicate
 
 
 @admin.register(Feed)
@@ -48,3 +54,85 @@ class IngestLogAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+def _story_link(article_id: int, label: object) -> str:
+    return format_html('<a href="{}">{}</a>',
+                       reverse("admin:newsroom_article_change", args=[article_id]), label)
+
+
+class _ReadOnly:
+    """Found by the ingest, not entered by hand: editors read these, and follow the links."""
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class _NothingToSaveFormSet(BaseInlineFormSet):
+    """The inline is read-only, so it has nothing to save: a POST of the Article form that
+    doesn't carry its management form (a script, a form built before the wire added it) must
+    still save the article rather than fail on "ManagementForm data is missing"."""
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(data, *args, **kwargs)
+        total = f"{self.prefix}-{TOTAL_FORM_COUNT}"
+        if self.is_bound and total not in self.data:
+            self.data = self.data.copy()
+            self.data.update({total: "0", f"{self.prefix}-{INITIAL_FORM_COUNT}": "0"})
+
+
+class NearDuplicateInline(_ReadOnly, admin.TabularInline):
+    """On an article's admin page: the stories that look like the same event told twice."""
+
+    model = NearDuplicate
+    formset = _NothingToSaveFormSet
+    fk_name = "article"
+    fields = ["other_story", "similarity_pct", "same_headline", "same_lead", "detected_at"]
+    readonly_fields = fields
+    extra = 0
+    verbose_name_plural = "possible near-duplicates (linked at ingest for editors to judge)"
+
+    @admin.display(description="Other story")
+    def other_story(self, obj: NearDuplicate) -> str:
+        return _story_link(obj.other_id, obj.other)
+
+    @admin.display(description="Text overlap")
+    def similarity_pct(self, obj: NearDuplicate) -> str:
+        return f"{obj.similarity:.0%}"
+
+    def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+        return super().get_queryset(request).select_related("other")
+
+
+@admin.register(NearDuplicate)
+class NearDuplicateAdmin(_ReadOnly, admin.ModelAdmin):
+    list_display = ["detected_at", "story", "other_story", "similarity", "same_headline",
+                    "same_lead"]
+    list_filter = ["same_headline", "same_lead"]
+    list_select_related = ["article", "other"]
+    date_hierarchy = "detected_at"
+
+    @admin.display(description="Story")
+    def story(self, obj: NearDuplicate) -> str:
+        return _story_link(obj.article_id, obj.article)
+
+    @admin.display(description="Looks like")
+    def other_story(self, obj: NearDuplicate) -> str:
+        return _story_link(obj.other_id, obj.other)
+
+
+def _attach_to_article_admin() -> None:
+    """Show near-duplicates on the newsroom's Article page without the newsroom's admin
+    knowing about the wire (the newsroom's admin module is loaded first: app order)."""
+    article_admin = admin.site._registry.get(Article)
+    if article_admin is not None and NearDuplicateInline not in article_admin.inlines:
+        article_admin.inlines = [*article_admin.inlines, NearDuplicateInline]
+
+
+_attach_to_article_admin()

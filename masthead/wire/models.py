@@ -125,6 +125,11 @@ class WireItemVersion(models.Model):
     content_hash = models.CharField(max_length=64)
     text_hash = models.CharField(max_length=64, db_index=True)
     headline_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    lead_hash = models.CharField(
+        max_length=64, blank=True, db_index=True,
+        help_text="Hash of the opening words: the same lead under another headline is a "
+        "near-duplicate.",
+    )
     received_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -132,3 +137,29 @@ class WireItemVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.guid} v{self.version}"
+
+
+class NearDuplicate(models.Model):
+    """Two live stories that look like one event told twice (same headline, or the same lead
+    paragraph under another headline), found at ingest and linked for editors to judge.
+
+    Exact duplicates (the same text) are merged at ingest instead; these are kept apart because
+    two agencies' takes on one event can both be worth running, or one may be an update.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="near_duplicates")
+    other = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    similarity = models.FloatField(help_text="Word-trigram overlap of the two texts (Jaccard).")
+    same_headline = models.BooleanField(default=False)
+    same_lead = models.BooleanField(default=False)
+    detected_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-detected_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "other"], name="nearduplicate_unique_pair"),
+        ]
+        verbose_name = "near-duplicate"
+
+    def __str__(self) -> str:
+        return f"{self.article_id} ≈ {self.other_id} ({self.similarity:.0%})"

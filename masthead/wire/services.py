@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from masthead.newsroom import actions
@@ -66,8 +66,12 @@ class ItemResult:
     version: str
     action: str
     reason: str = ""
-    url: str = ""
     article_id: int | None = None
+    slug: str = ""  # of a story readers can reach; its URL is only reversed when asked for
+
+    @property
+    def url(self) -> str:
+        return reverse("site:article", args=[self.slug]) if self.slug else ""
 
     def as_dict(self) -> dict[str, str | None]:
         return {"file": self.file, "guid": self.guid, "version": self.version,
@@ -125,6 +129,12 @@ class _Context:
     # a locked lookup first (the unique constraint catches a concurrent creator).
     existing: set[tuple[int, str]] | None = None
     cache: dict[str, object] = field(default_factory=dict)
+    # Filled by `_prefetch` for a whole file, so that a new story costs no reads of its own:
+    # cleaned content by item, live stories by text/headline/lead fingerprint, and free slugs.
+    prepared: dict[int, _Prepared] = field(default_factory=dict)
+    fingerprints: dict[str, list[_Seen]] | None = None
+    free_slugs: set[str] = field(default_factory=set)
+    killed: set[int] = field(default_factory=set)
 
     @classmethod
     def build(cls, *, feed: Feed | None, source_name: str | None, file: str) -> _Context:
@@ -153,6 +163,28 @@ class _Context:
                 name, credit=item.credit or name, copyright_text=item.copyright
             )
         return self.sources[name]
+
+
+@dataclass
+class _Prepared:
+    """An item's cleaned content and fingerprints, computed once, outside its transaction."""
+
+    content: actions.WireContent
+    repairs: list[str]
+    text_hash: str
+    headline_hash: str
+    lead_hash: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """A live story with a given fingerprint: (article, "text"/"headline"/"lead", source, guid)."""
+
+    article_id: int
+    kind: str
+    source_id: int
+    guid: str
 
 
 def source_for_name(name: str, *, credit: str = "", copyright_text: str = "") -> Source:
@@ -243,6 +275,7 @@ def ingest_entries(
     summary = IngestSummary()
     items = [e for e in entries if isinstance(e, WireItem)]
     stored, context.existing = _lookup(items)
+    _prefetch([i for i in items if (i.guid, i.content_hash) not in stored], context)
     total = len(entries)
     for index, entry in enumerate(entries):
         if isinstance(entry, Unchanged):
@@ -361,6 +394,7 @@ def _apply(item: WireItem, context: _Context, *, locked_lookup: bool = False) ->
             return _done(result, article, log=False, context=context, item=item)
         else:
             actions.KillArticleAction(article=article, reason=reason).execute()
+        context.killed.add(article.pk)
         result.action, result.reason = Action.KILLED, reason
         return _done(result, article, context=context, item=item)
 
@@ -376,19 +410,24 @@ def _apply(item: WireItem, context: _Context, *, locked_lookup: bool = False) ->
             result.reason = "same version as stored with different content: first one kept"
             return _done(result, article, context=context, item=item)
 
-    content, repairs, text_hash = _content(item, context)
-    headline_hash = text_fingerprint(content.fields["headline"], "")
+    prepared = context.prepared.pop(id(item), None)
+    if prepared is None or locked_lookup:
+        prepared = _prepare(item, context)
+    content, repairs = prepared.content, prepared.repairs
     if article is None:
-        similar = _similar(text_hash, headline_hash)
-        duplicate = _duplicate_of(similar, source=source, guid=item.guid)
+        similar = _similar(prepared, context, fresh_read=locked_lookup)
+        duplicate = _duplicate_of(similar, source=source, guid=item.guid, context=context)
         if duplicate is not None:
             result.reason = f"duplicate of {duplicate.get_absolute_url()} (same text)"
             return _done(result, duplicate, context=context, item=item, repairs=repairs)
+        if not locked_lookup and prepared.slug in context.free_slugs:
+            content.slug = prepared.slug
+        context.free_slugs.discard(prepared.slug)
         article = actions.CreateFromWireAction(source=source, content=content).execute()
         result.action = Action.NEW
-        near = _near_duplicate(similar, article)
-        if near is not None:
-            result.reason = f"possible near-duplicate of {near.get_absolute_url()}"
+        near = _link_near_duplicates(similar, article, prepared)
+        if near:
+            result.reason = "possible near-duplicate of " + ", ".join(near)
     else:
         if item.replaces and article.wire_guid == item.replaces:
             content.wire_guid = item.guid
@@ -401,11 +440,18 @@ def _apply(item: WireItem, context: _Context, *, locked_lookup: bool = False) ->
         actions.ApplyCorrectionAction(
             article=article, note=_clean_plain(item.correction), at=item.version_at
         ).execute()
-    WireItemVersion.objects.create(
-        article=article, source=source, guid=item.guid, version=item.version,
-        version_at=item.version_at, content_hash=item.content_hash, text_hash=text_hash,
-        headline_hash=headline_hash,
-    )
+    actions.insert_rows(WireItemVersion, [{
+        "article_id": article.pk, "source_id": source.pk, "guid": item.guid,
+        "version": item.version, "version_at": item.version_at,
+        "content_hash": item.content_hash, "text_hash": prepared.text_hash,
+        "headline_hash": prepared.headline_hash, "lead_hash": prepared.lead_hash,
+    }])
+    if context.fingerprints is not None:
+        for kind, value in (("text", prepared.text_hash), ("headline", prepared.headline_hash),
+                            ("lead", prepared.lead_hash)):
+            if value:
+                context.fingerprints.setdefault(value, []).append(
+                    _Seen(article.pk, kind, source.pk, item.guid))
     return _done(result, article, context=context, item=item, repairs=repairs)
 
 
@@ -430,6 +476,17 @@ def _clean_plain(text: str) -> str:
     return clean_plain(text or "")
 
 
+def _prepare(item: WireItem, context: _Context) -> _Prepared:
+    content, repairs, body = _content(item, context)
+    headline = content.fields["headline"]
+    return _Prepared(
+        content=content, repairs=repairs, text_hash=text_fingerprint(headline, body),
+        headline_hash=text_fingerprint(headline, ""), lead_hash=lead_fingerprint(body),
+        # What `unique_slug` would try first (same rule), checked for a whole file at once.
+        slug=slugify(headline)[:192].strip("-") or "story",
+    )
+
+
 def _content(item: WireItem, context: _Context) -> tuple[actions.WireContent, list[str], str]:
     from masthead.text import clean_html, clean_plain, explain
 
@@ -441,7 +498,7 @@ def _content(item: WireItem, context: _Context) -> tuple[actions.WireContent, li
         body_html = rest
         dateline = dateline or lifted
     body = clean_html(body_html)
-    repairs += [f"body: {r}" for r in explain(strip_tags(body_html))]
+    repairs += [f"body: {r}" for r in explain(_TAG.sub("", body_html))]
     headline = clean_plain(item.headline)[:300]
     summary = clean_plain(item.summary)
     feed = context.feed
@@ -479,44 +536,150 @@ def _content(item: WireItem, context: _Context) -> tuple[actions.WireContent, li
     )
     if item.notes:
         repairs += item.notes
-    return content, repairs, text_fingerprint(headline, body)
+    return content, repairs, body
 
 
 def _is_url(value: str) -> bool:
     return bool(re.match(r"^https?://\S+$", value or ""))
 
 
+# Markup out of already sanitised HTML (nh3's well-formed output), for fingerprints only. Not
+# Django's `strip_tags`: its HTML parser costs more than the rest of a story's cleaning, and a
+# fingerprint only needs the words in order.
+_TAG = re.compile(r"<[^>]*>")
+
+
 def text_fingerprint(headline: str, body: str) -> str:
-    words = " ".join(strip_tags(f"{headline}\n{body}").lower().split())
+    words = " ".join(_TAG.sub(" ", f"{headline}\n{body}").lower().split())
     return hashlib.sha256(words.encode("utf-8")).hexdigest()
 
 
-def _similar(text_hash: str, headline_hash: str) -> list[tuple[int, str, int, str]]:
-    """Live stories with the same text or the same headline, in one indexed query:
-    (article id, "text" or "headline", source id, guid)."""
-    rows = (
-        WireItemVersion.objects.filter(Q(text_hash=text_hash) | Q(headline_hash=headline_hash))
-        .exclude(article__status=Article.Status.KILLED)
-        .order_by()
-        .values_list("article_id", "text_hash", "source_id", "guid")[:20]
-    )
-    return [(a, "text" if t == text_hash else "headline", s, g) for a, t, s, g in rows]
+# The opening paragraph of a story: two wires' versions of one story usually differ in
+# headline, byline and tail, but keep the agency's lead paragraph word for word.
+LEAD_WORDS = 30
+LEAD_MIN_WORDS = 12  # shorter openings ("Updated.", a dateline) say nothing about the story
+_WORD = re.compile(r"\w+")
 
 
-def _duplicate_of(similar: list[tuple[int, str, int, str]], *, source: Source,
-                  guid: str) -> Article | None:
-    for article_id, kind, source_id, other_guid in similar:
-        if kind == "text" and (source_id, other_guid) != (source.pk, guid):
-            return Article.objects.filter(pk=article_id).first()
+def lead_fingerprint(body: str) -> str:
+    """Hash of the body's first paragraph (at most LEAD_WORDS words; case, punctuation and
+    markup ignored); blank when it is too short to tell two stories apart by."""
+    first = body.split("</p>", 1)[0]
+    words = _WORD.findall(_TAG.sub(" ", first).lower())[:LEAD_WORDS]
+    if len(words) < LEAD_MIN_WORDS:
+        return ""
+    return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
+
+
+def _prefetch(items: list[WireItem], context: _Context) -> None:
+    """Clean every item that may create or update a story, and read in a few queries what
+    they need from the database: live stories sharing a fingerprint, and which slugs are free.
+
+    Each item still goes in its own transaction; this only spares each one its reads. A
+    story written meanwhile by a concurrent worker is caught by the unique constraints (the
+    item is then retried with fresh reads).
+    """
+    prepared: dict[int, _Prepared] = {}
+    for item in items:
+        if item.pubstatus == PubStatus.CANCELED:
+            continue
+        try:
+            prepared[id(item)] = _prepare(item, context)
+        except IngestError:
+            continue  # reported when the item is applied, in its own transaction
+    context.prepared = prepared
+    hashes = {h for p in prepared.values()
+              for h in (p.text_hash, p.headline_hash, p.lead_hash) if h}
+    context.fingerprints = _fingerprints(hashes)
+    slugs = list({p.slug for p in prepared.values()})
+    taken: set[str] = set()
+    for start in range(0, len(slugs), LOOKUP_BATCH):
+        taken.update(Article.objects.filter(slug__in=slugs[start:start + LOOKUP_BATCH])
+                     .values_list("slug", flat=True))
+    context.free_slugs = set(slugs) - taken
+
+
+def _fingerprints(hashes: set[str]) -> dict[str, list[_Seen]]:
+    """Live stories by fingerprint, for every hash in `hashes` (batched, indexed lookups)."""
+    found: dict[str, list[_Seen]] = {}
+    wanted = list(hashes)
+    live = WireItemVersion.objects.exclude(article__status=Article.Status.KILLED).order_by()
+    for start in range(0, len(wanted), LOOKUP_BATCH):
+        chunk = wanted[start:start + LOOKUP_BATCH]
+        rows = live.filter(
+            Q(text_hash__in=chunk) | Q(headline_hash__in=chunk) | Q(lead_hash__in=chunk)
+        ).values_list("article_id", "text_hash", "headline_hash", "lead_hash", "source_id",
+                      "guid")
+        for article_id, text_hash, headline_hash, lead_hash, source_id, guid in rows:
+            for kind, value in (("text", text_hash), ("headline", headline_hash),
+                                ("lead", lead_hash)):
+                if value in hashes:
+                    found.setdefault(value, []).append(_Seen(article_id, kind, source_id, guid))
+    return found
+
+
+def _similar(prepared: _Prepared, context: _Context, *, fresh_read: bool = False) -> list[_Seen]:
+    """Live stories with the same text, headline or lead, exact-text matches first."""
+    if context.fingerprints is None or fresh_read:
+        fingerprints = _fingerprints(
+            {h for h in (prepared.text_hash, prepared.headline_hash, prepared.lead_hash) if h})
+    else:
+        fingerprints = context.fingerprints
+    seen: list[_Seen] = []
+    for kind, value in (("text", prepared.text_hash), ("headline", prepared.headline_hash),
+                        ("lead", prepared.lead_hash)):
+        seen += [s for s in fingerprints.get(value, []) if s.kind == kind] if value else []
+    return [s for s in seen if s.article_id not in context.killed][:20]
+
+
+def _duplicate_of(similar: list[_Seen], *, source: Source, guid: str,
+                  context: _Context) -> Article | None:
+    for seen in similar:
+        if seen.kind == "text" and (seen.source_id, seen.guid) != (source.pk, guid):
+            article = (Article.objects.exclude(status=Article.Status.KILLED)
+                       .filter(pk=seen.article_id).first())
+            if article is not None:
+                return article
+            context.killed.add(seen.article_id)
     return None
 
 
-def _near_duplicate(similar: list[tuple[int, str, int, str]], article: Article) -> Article | None:
-    """Another live story with the same headline: flagged for editors, not merged."""
-    for article_id, _kind, _source_id, _guid in similar:
-        if article_id != article.pk:
-            return Article.objects.filter(pk=article_id).first()
-    return None
+def _link_near_duplicates(similar: list[_Seen], article: Article,
+                          prepared: _Prepared) -> list[str]:
+    """Record, for editors, the live stories sharing this one's headline or lead paragraph
+    (not merged: two agencies' takes on one event are both worth keeping). Returns their
+    paths, for the ingest log."""
+    from masthead.wire.models import NearDuplicate
+
+    kinds: dict[int, set[str]] = {}
+    for seen in similar:
+        if seen.article_id != article.pk and seen.kind in {"headline", "lead"}:
+            kinds.setdefault(seen.article_id, set()).add(seen.kind)
+    if not kinds:
+        return []
+    others = Article.objects.filter(pk__in=kinds).only("pk", "slug", "headline", "body")
+    mine = shingles(f"{article.headline} {article.body}")
+    links = []
+    for other in others:
+        found = {
+            "similarity": round(jaccard(mine, shingles(f"{other.headline} {other.body}")), 3),
+            "same_headline": "headline" in kinds[other.pk], "same_lead": "lead" in kinds[other.pk],
+        }
+        # Both ways, so that each story's admin page lists the other.
+        links += [NearDuplicate(article=article, other=other, **found),
+                  NearDuplicate(article=other, other=article, **found)]
+    NearDuplicate.objects.bulk_create(links, ignore_conflicts=True)
+    return [o.get_absolute_url() for o in others]
+
+
+def shingles(html: str, size: int = 3) -> set[tuple[str, ...]]:
+    """Word trigrams of a story's text (markup ignored), the usual near-duplicate measure."""
+    words = _WORD.findall(_TAG.sub(" ", html).lower())
+    return {tuple(words[i:i + size]) for i in range(max(len(words) - size + 1, 1))}
+
+
+def jaccard(a: set, b: set) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
 
 
 def _done(
@@ -526,15 +689,16 @@ def _done(
     if article is not None:
         result.article_id = article.pk
         if article.status != Article.Status.KILLED:
-            result.url = article.get_absolute_url()
+            result.slug = article.slug
     if log:
-        IngestLog.objects.create(
-            feed=context.feed if context.feed and context.feed.pk else None,
-            source=article.source if article is not None else None,
-            file=context.file[:1000], guid=item.guid[:500], version=item.version_label[:100],
-            action=result.action, reason=result.reason, repairs=list(repairs),
-            raw_excerpt=item.raw_excerpt, article=article,
-        )
+        actions.insert_rows(IngestLog, [{
+            "feed_id": context.feed.pk if context.feed and context.feed.pk else None,
+            "source_id": article.source_id if article is not None else None,
+            "file": context.file[:1000], "guid": item.guid[:500],
+            "version": item.version_label[:100], "action": result.action,
+            "reason": result.reason, "repairs": list(repairs),
+            "raw_excerpt": item.raw_excerpt, "article_id": article.pk if article else None,
+        }])
     return result
 
 
