@@ -289,8 +289,8 @@ def _add_relations(article: Article, c: WireContent) -> None:
     ])
 
 
-# (model, number of rows, database) -> the INSERT statement the ORM compiled for it.
-_INSERT_SQL: dict[tuple[type[Model], int, str], str] = {}
+# (model, database) -> the one-row INSERT statement the ORM compiled for it.
+_INSERT_SQL: dict[tuple[type[Model], str], str] = {}
 
 
 def insert_rows(model: type[Model], rows: list[dict[str, Any]]) -> None:
@@ -299,27 +299,30 @@ def insert_rows(model: type[Model], rows: list[dict[str, Any]]) -> None:
 
     Hand-rolled on top of the ORM because Django compiles every insert afresh: for the small
     rows the wire writes per item (links, fingerprints, log lines) compiling costs ten times the
-    insert. The statement is still the one the ORM compiles, once per model and row count, and
-    each value goes through its field's own `get_db_prep_save`.
+    insert. The statement is still the one the ORM compiles (for one row; several rows go
+    through `executemany`), and each value goes through its field's own `get_db_prep_save`.
     """
     if not rows:
         return
     using = router.db_for_write(model)
     connection = connections[using]
     fields: list[Field] = [f for f in model._meta.concrete_fields if not f.primary_key]
-    key = (model, len(rows), using)
+    key = (model, using)
     sql = _INSERT_SQL.get(key)
     if sql is None:
         query = InsertQuery(model)
-        query.insert_values(fields, [model(**_complete(fields, r)) for r in rows])
+        query.insert_values(fields, [model(**_complete(fields, rows[0]))])
         sql = query.get_compiler(using=using).as_sql()[0][0]
         _INSERT_SQL[key] = sql
-    params: list[Any] = []
+    params = []
     for row in rows:
         values = _complete(fields, row)
-        params.extend(f.get_db_prep_save(values[f.attname], connection) for f in fields)
+        params.append([f.get_db_prep_save(values[f.attname], connection) for f in fields])
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        if len(params) == 1:
+            cursor.execute(sql, params[0])
+        else:
+            cursor.executemany(sql, params)
 
 
 def _complete(fields: list[Field], row: dict[str, Any]) -> dict[str, Any]:

@@ -19,10 +19,15 @@ DB_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 @pytest.fixture
-def db_queue(settings):
+def db_queue(settings, monkeypatch):
     """Tasks stored as rows in the database, as in production (django_tasks resets its
     backends when the setting changes)."""
+    from django_tasks_db.management.commands import db_worker
+
     settings.TASKS = DB_QUEUE
+    # The worker closes connections that are not in autocommit between tasks, as the test's
+    # own transaction is (PostgreSQL would lose it); Django's test client mutes the same thing.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
 
 @pytest.fixture
