@@ -102,11 +102,16 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while the ingest worker writes; IMMEDIATE transactions make
     # writers queue for the lock instead of failing with "database is locked" mid-transaction.
+    # synchronous=NORMAL is durable in WAL mode except for the last commits before a power cut;
+    # fewer, larger checkpoints and a 32 MB page cache serve one item per transaction ingest.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=10000;"
+            " PRAGMA cache_size=-32000; PRAGMA temp_store=MEMORY;"
+        ),
     }
 else:
     # Concurrent test runs (CI and developers) must not share one test database.
