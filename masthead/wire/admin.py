@@ -8,8 +8,10 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from masthead.newsroom.models import Article
+from masthead.wire.charts import activity_chart
 from masthead.wire.models import Feed, IngestLog, NearDuplicate
 
 
@@ -54,6 +56,16 @@ class IngestLogAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> Any:
+        """The log under a picture of the last two days: a quiet or failing feed shows at once."""
+        activity = activity_chart(hours=48)
+        context = {
+            **(extra_context or {}),
+            "activity": activity,
+            "activity_svg": mark_safe(activity["svg"]),  # noqa: S308 - built in charts.py, escaped
+        }
+        return super().changelist_view(request, extra_context=context)
 
 
 def _story_link(article_id: int, label: object) -> str:
