@@ -149,3 +149,20 @@ def translation_table(page: CodePage) -> dict[int, str]:
 def family_characters(page: CodePage) -> frozenset[str]:
     """Every non-ASCII character this family can produce, U+FFFD aside."""
     return frozenset(chr(cp) for cp, v in translation_table(page).items() if v != NOT_IN_FAMILY)
+
+
+def decode_bytes(raw: bytes, page: CodePage) -> str | None:
+    """``raw`` as this family's decoder chain reads it; None if a byte would be lost or replaced.
+
+    The page's own character where it has one, the Windows-1252 character for the bytes it
+    falls back on; the inverse of :func:`translation_table` for undamaged text.
+    """
+    out: list[str] = []
+    for byte in raw:
+        char = None if byte in page.fallback_bytes else _decode_byte(page.codec, byte)
+        if char is None and byte in page.fallback_bytes:
+            char = _decode_byte("cp1252", byte)
+        if char is None or len(char) != 1:
+            return None
+        out.append(char)
+    return "".join(out)

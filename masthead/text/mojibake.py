@@ -16,6 +16,7 @@ that is already right (real Thai, Greek, Cyrillic...) is left alone.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from ftfy.chardata import CHARMAP_ENCODINGS, possible_encoding
@@ -28,6 +29,7 @@ from masthead.text.codepages import (
     translation_table,
 )
 from masthead.text.plausibility import char_score, char_tier, rarity, suspicion
+from masthead.text.strong import strong_repair
 
 WILDCARD = -1
 _CONTINUATION = range(0x80, 0xC0)
@@ -213,7 +215,17 @@ def read_as(line: str, page: CodePage) -> tuple[str, list[str]] | None:
     blind = sum(1 for g in guesses if "U+FFFD" not in g)
     if blind > max(1, multibyte // 2):
         return None
+    # A lost byte restored inside the line's only sequence, which is nothing but the page's
+    # letters, is a coincidence of bytes more often than a repair: "aโฃa" (two Thai letters
+    # glued into a word) decodes to "a❣a" if one guesses a 0x9D. Real damage shows a second
+    # sequence, or a symbol of the fallback page ("โ€" for ”).
+    if blind and multibyte == 1 and _letters_only(line):
+        return None
     return text, guesses
+
+
+def _letters_only(line: str) -> bool:
+    return all(unicodedata.category(ch)[0] in "LM" for ch in line if ord(ch) >= 0x80)
 
 
 _JOINERS = frozenset("\u200d\ufe0f")
@@ -241,13 +253,16 @@ def _is_line_art(line: str) -> bool:
     return boxes >= 3 and boxes * 10 >= 3 * len(line.replace(" ", ""))
 
 
-def best_reading(line: str, *, defer_to_ftfy: bool = True) -> Reading | None:
+def best_reading(
+    line: str, *, defer_to_ftfy: bool = True, whole_line: str | None = None
+) -> Reading | None:
     """The most plausible re-reading of ``line``, if any is clearly better than the line.
 
     With ``defer_to_ftfy``, a plain re-reading through a table ftfy also has is left to
     ftfy: it weighed exactly that reading with finer heuristics and declined it (it knows
     "√π" and box-drawing art are not mojibake). Pass False when ftfy did re-read the line,
-    so that our reading competes with the one ftfy chose.
+    so that our reading competes with the one ftfy chose. ``whole_line`` is the line when
+    ``line`` is one word of it.
     """
     before = suspicion(line)
     if before < MARGIN + GUESS_COST * 0:
@@ -281,6 +296,17 @@ def best_reading(line: str, *, defer_to_ftfy: bool = True) -> Reading | None:
             continue
         if best is None or gain > best.gain + 1e-9:
             best = Reading(text=text, page=page, guesses=tuple(guesses), gain=gain)
+    # Sequences that are mojibake on sight ("ā„¢", "Ã¥") are decoded in place, even where
+    # ftfy declined the page or the rest of the line is genuine text no page re-reads
+    # ("Ã¥ngström"). Only where ftfy did not re-read the line itself (its reading is
+    # consistent, ours would be partial), and only when nothing suspicious is left: other
+    # damage means more is going on than a stray sequence. Ties go to whole pages.
+    strong = strong_repair(line, context=whole_line) if defer_to_ftfy else None
+    if strong is not None and suspicion(strong[0]) == 0:
+        text, page = strong
+        gain = before - rarity(text) * RARITY_WEIGHT
+        if gain >= MARGIN and (best is None or gain > best.gain + 1e-9):
+            best = Reading(text=text, page=page, guesses=(), gain=gain)
     return best
 
 
@@ -299,7 +325,7 @@ def piecewise_reading(line: str) -> tuple[str, list[Reading]] | None:
     for i, piece in enumerate(pieces):
         if i % 2 or piece.isascii():
             continue
-        reading = best_reading(piece)
+        reading = best_reading(piece, whole_line=line)
         if reading is not None:
             pieces[i] = reading.text
             readings.append(reading)

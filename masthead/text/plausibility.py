@@ -16,6 +16,8 @@ from functools import cache
 
 from ftfy.badness import badness
 
+from masthead.text.strong import STRONG_PATTERN
+
 # Letters of the languages we see on the wire, most frequent first, so that a lost byte is
 # restored as the letter that fits the rest of the line (Polish Ł, Hungarian Ő).
 LANGUAGE_LETTERS: dict[str, str] = {
@@ -225,6 +227,8 @@ _SUSPICION_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile("(?<![\u0e24\u0e26])\u0e45"),
     # C1 controls, replacement characters, private use.
     re.compile("[\u0080-\u009f\ufffd\ue000-\uf8ff]"),
+    # Sequences with no legitimate use: "ā„¢" (™), "Ã¥" (å); see masthead.text.strong.
+    STRONG_PATTERN,
 )
 
 

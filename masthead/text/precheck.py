@@ -45,6 +45,7 @@ from masthead.text.plausibility import (
     _THAI_CONSONANT,
     _UPPER,
 )
+from masthead.text.strong import A_TILDE_FOLLOWERS
 
 _BMP = "".join(chr(cp) for cp in range(0x80, 0x10000) if not 0xD800 <= cp <= 0xDFFF)
 
@@ -119,6 +120,8 @@ _LETTER_BRANCHES = _first_class_union(
         (_Q, f"(?:(?=[{_LA}])|(?<=[{_LA}{_UA}].)(?=[\\w{_Q}]))"),
         # badness [ÂÃÎÐ][Šš Ÿž quotes dashes]; [ÃÂ] before a space; Â before quotes.
         ("ÂÃÎÐ", f"(?=[ŠšŸž{_Q}–— ])"),
+        # suspicion's strong pairs: Ã before what a continuation byte reads as ("Ã’", "Ã…").
+        ("Ã", f"(?=[{re.escape(A_TILDE_FOLLOWERS)}])"),
         # badness Arabic-in-1252 ([ØÙ] x [ØÙ] x); Cyrillic/Greek-in-125x ([ВГРС] x [ВГРС]).
         ("ØÙ", "(?=[–—…’«“‘„»ŸŠ][ØÙ])"),
         ("ВГРСΒΓΞΟ", f"(?=[{_Q}][ВГРСΒΓΞΟ])"),

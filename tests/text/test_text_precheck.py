@@ -65,6 +65,9 @@ _GLUE_PATTERN = _SUSPICION_PATTERNS[1]
 @example("aÉ")
 @example("é”a")
 @example("Ã ")
+@example("Ã’a")
+@example(" Ã…lesund")
+@example("Ā©")
 def test_it_never_clears_text_the_heuristics_flag(text: str) -> None:
     if cannot_look_damaged(text):
         assert badness(text) == 0
