@@ -100,6 +100,9 @@ DAMAGED = (
     "Latviaโ€™s defense minister, Andris Sprลซds, met allied officials in Rฤซga. "
     "“We will rebuild the bridge someday,โ€ he said. The caf\u00c3\u00a9 was closed.\n"
 )
+# Short mojibake that only the strong-sequence rule repairs (a page ftfy declines, a lone
+# Latin-1 pair beside genuine accents): each line re-read in place.
+SHORT_DAMAGED = "ā„¢ & Ā© 2025 Cable News Network. HÃ¥kan Müller measured it in Ã¥ngström.\n"
 BODY = (
     '<p>The <a href="https://example.org/x">council</a> voted <em>on Wednesday</em>.</p>'
     '<blockquote><p>“We will rebuild it”</p></blockquote><img src="https://img.example/a.jpg" '
@@ -141,6 +144,7 @@ def main() -> None:
         print(f"  {kind:<50} {rates[0]:9.2f}  {rates[1]:12.2f}  {rates[2]:11.2f} MB/s")  # noqa: T201
     print(f"  {'slowest clean figure (target >= 20 MB/s)':<50} {slowest:9.2f} MB/s")  # noqa: T201
     measure("repair: damaged (Windows-874 + 1252)", repair, DAMAGED, target_mb=0.5)
+    measure("repair: short damaged (Windows-1257 symbols, Ã pairs)", repair, SHORT_DAMAGED, 0.5)
     measure("sanitize_html: attribute-heavy body with XSS", sanitize_html, BODY, target_mb=8)
     measure("clean_html: attribute-heavy body with XSS", clean_html, BODY, target_mb=4)
 
