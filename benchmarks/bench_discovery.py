@@ -14,7 +14,9 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -22,6 +24,58 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+@dataclass
+class Corpus:
+    vocab: list[str]
+    weights: list[float]
+    sections: list[Any]
+    source: Any
+    rng: random.Random
+
+    def text(self, n: int) -> str:
+        return " ".join(self.rng.choices(self.vocab, weights=self.weights, k=n))
+
+
+def build_corpus(articles: int, *, seed: int = 6) -> Corpus:
+    """Bulk-create `articles` published synthetic stories (Django set up, database migrated).
+
+    Shared with bench_related.py. Nothing is indexed: callers build what they measure.
+    """
+    from django.db import transaction
+    from django.utils import timezone
+
+    from masthead.newsroom.models import Access, Article, Section, Source
+
+    rng = random.Random(seed)
+    # A Zipf-like vocabulary: a few hundred everyday words, a long tail of rarer ones.
+    syllables = ["har", "bor", "sal", "mon", "fer", "ry", "can", "ne", "coun", "cil", "tide",
+                 "port", "al", "der", "ri", "ver", "mar", "ket", "school", "board", "vote",
+                 "ti", "ber", "lo", "gan", "west", "dun", "moss", "kel", "pine"]
+    vocab = sorted({"".join(rng.choice(syllables) for _ in range(rng.randint(2, 3)))
+                    for _ in range(40_000)})
+    rng.shuffle(vocab)
+    weights = [1 / (rank + 1) ** 1.05 for rank in range(len(vocab))]
+    sections = [Section.objects.create(name=f"Section {i}", slug=f"s{i}") for i in range(8)]
+    source = Source.objects.create(name="Bench Wire", slug="bench", default_access=Access.FREE)
+    corpus = Corpus(vocab=vocab, weights=weights, sections=sections, source=source, rng=rng)
+    text = corpus.text
+    now = timezone.now()
+    batch: list[Article] = []
+    with transaction.atomic():
+        for i in range(articles):
+            batch.append(Article(
+                headline=text(8).capitalize(), slug=f"a{i}", summary=text(25),
+                body="<p>" + text(140) + "</p>", dateline="Port Alder",
+                status=Article.Status.PUBLISHED, source=source,
+                section=sections[i % 8], published_at=now - dt.timedelta(minutes=7 * i),
+            ))
+            if len(batch) == 5000:
+                Article.objects.bulk_create(batch)
+                batch = []
+        Article.objects.bulk_create(batch)
+    return corpus
 
 
 def main() -> None:
@@ -39,49 +93,21 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection, transaction
+    from django.db import connection
     from django.test import RequestFactory
-    from django.utils import timezone
 
     from masthead.discovery import popular
     from masthead.discovery.search import SearchFilters
     from masthead.discovery.search.index import reindex_all
     from masthead.discovery.search.results import search_page
     from masthead.discovery.views import beacon
-    from masthead.newsroom.models import Access, Article, Section, Source
+    from masthead.newsroom.models import Article
 
     call_command("migrate", verbosity=0)
-    rng = random.Random(6)
-    # A Zipf-like vocabulary: a few hundred everyday words, a long tail of rarer ones.
-    syllables = ["har", "bor", "sal", "mon", "fer", "ry", "can", "ne", "coun", "cil", "tide",
-                 "port", "al", "der", "ri", "ver", "mar", "ket", "school", "board", "vote",
-                 "ti", "ber", "lo", "gan", "west", "dun", "moss", "kel", "pine"]
-    vocab = sorted({"".join(rng.choice(syllables) for _ in range(rng.randint(2, 3)))
-                    for _ in range(40_000)})
-    rng.shuffle(vocab)
-    weights = [1 / (rank + 1) ** 1.05 for rank in range(len(vocab))]
-
-    def text(n: int) -> str:
-        return " ".join(rng.choices(vocab, weights=weights, k=n))
-
-    sections = [Section.objects.create(name=f"Section {i}", slug=f"s{i}") for i in range(8)]
-    source = Source.objects.create(name="Bench Wire", slug="bench", default_access=Access.FREE)
-    now = timezone.now()
     print(f"building {args.articles:,} articles in {data_dir} ...", flush=True)
     started = time.perf_counter()
-    batch: list[Article] = []
-    with transaction.atomic():
-        for i in range(args.articles):
-            batch.append(Article(
-                headline=text(8).capitalize(), slug=f"a{i}", summary=text(25),
-                body="<p>" + text(140) + "</p>", dateline="Port Alder",
-                status=Article.Status.PUBLISHED, source=source,
-                section=sections[i % 8], published_at=now - dt.timedelta(minutes=7 * i),
-            ))
-            if len(batch) == 5000:
-                Article.objects.bulk_create(batch)
-                batch = []
-        Article.objects.bulk_create(batch)
+    corpus = build_corpus(args.articles)
+    vocab, sections, rng = corpus.vocab, corpus.sections, corpus.rng
     reindex_all(batch_size=2000)
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA optimize")

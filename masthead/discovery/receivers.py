@@ -28,7 +28,7 @@ import threading
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from masthead.discovery.tasks import queue_is_database, refresh_article_task
 from masthead.newsroom.models import Article, Authorship
@@ -146,6 +146,20 @@ def on_authorship_changed(
         schedule_refresh(instance.article_id)
 
 
+def on_article_deleting(sender: Any, instance: Article, **kwargs: Any) -> None:
+    """A deleted story's features leave the archive's counts, and it leaves every Related list.
+
+    Before the delete, while its stored features can still be read (the cascade would drop
+    them uncounted, leaving every word it carried counted once too often); in the delete's
+    transaction, so a rolled-back delete leaves the counts as they were. The stories that
+    showed it are refreshed, to fill the slot with their next best.
+    """
+    from masthead.discovery.related import clear_related
+
+    for article_id in clear_related(instance.pk):
+        schedule_refresh(article_id)
+
+
 def connect() -> None:
     article_changed.connect(on_article_changed, dispatch_uid="discovery.article_changed")
     post_save.connect(on_article_saved, sender=Article, dispatch_uid="discovery.article_saved")
@@ -153,3 +167,4 @@ def connect() -> None:
         m2m_changed.connect(on_article_m2m, sender=through, dispatch_uid=f"discovery.{through}")
     post_save.connect(on_authorship_changed, sender=Authorship, dispatch_uid="discovery.by")
     post_delete.connect(on_authorship_changed, sender=Authorship, dispatch_uid="discovery.by-")
+    pre_delete.connect(on_article_deleting, sender=Article, dispatch_uid="discovery.deleting")

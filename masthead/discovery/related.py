@@ -22,8 +22,12 @@ again when the block is read.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+import json
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -35,7 +39,6 @@ from masthead.discovery.terms import (
     META_PREFIXES,
     TAG_WEIGHT,
     TEXT_PREFIXES,
-    cosine,
     idf,
     key_terms,
     story_features,
@@ -62,17 +65,13 @@ SAME_STORY_HEADLINE = 0.7
 CANDIDATES = 40
 TAG_CANDIDATES = 15
 RARE_TAGS = 3
-# Term lookups per query: well under every SQLite build's bound-parameter limit.
+# Rows per upsert statement: two parameters a row, under every SQLite build's parameter limit.
 CHUNK = 900
 
 
-def _relatable(article: Article) -> bool:
+def _relatable_articles() -> ArticleQuerySet:
     # Embargoed and scheduled stories are stored too: the block re-checks visibility when it is
     # read, so they appear the moment their time comes, without a recomputation.
-    return article.status == Article.Status.PUBLISHED and article.duplicate_of_id is None
-
-
-def _relatable_articles() -> ArticleQuerySet:
     return Article.objects.filter(status=Article.Status.PUBLISHED, duplicate_of__isnull=True)
 
 
@@ -84,45 +83,109 @@ def _jaccard(a: set, b: set) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-@dataclass(frozen=True)
-class _Candidate:
+@dataclass
+class _Story:
+    """What scoring needs of a story: one row, no model instance, no prefetches."""
+
     pk: int
     headline: str
-    published_at: object
+    published_at: Any
     content_hash: str
     duplicate_of_id: int | None
+    features: dict[str, float] = field(default_factory=dict)
 
 
-def _same_story(article: Article, other: _Candidate) -> bool:
-    if other.duplicate_of_id == article.pk or article.duplicate_of_id == other.pk:
+def _same_story(story: _Story, other: _Story) -> bool:
+    if other.duplicate_of_id == story.pk or story.duplicate_of_id == other.pk:
         return True
-    if article.content_hash and article.content_hash == other.content_hash:
+    if story.content_hash and story.content_hash == other.content_hash:
         return True
     return (
-        _jaccard(_headline_words(article.headline), _headline_words(other.headline))
+        _jaccard(_headline_words(story.headline), _headline_words(other.headline))
         >= SAME_STORY_HEADLINE
     )
 
 
 def features_of(article: Article) -> dict[str, float]:
     """Related features of a story fetched with `for_page()` (tags and sections prefetched)."""
-    return story_features(
-        headline=plain_text(article.headline),
-        summary=plain_text(article.summary),
-        body=plain_text(article.body),
-        tag_ids=[t.pk for t in article.tags.all()],
-        section_ids=[s.pk for s in article.sections.all()],
+    return _features(
+        article.headline,
+        article.summary,
+        article.body,
+        [t.pk for t in article.tags.all()],
+        [s.pk for s in article.sections.all()],
     )
+
+
+def _features(
+    headline: str, summary: str, body: str, tag_ids: Iterable[int], section_ids: Iterable[int]
+) -> dict[str, float]:
+    return story_features(
+        headline=plain_text(headline),
+        summary=plain_text(summary),
+        body=plain_text(body),
+        tag_ids=tag_ids,
+        section_ids=section_ids,
+    )
+
+
+def _tag_and_section_ids(article_ids: list[int]) -> dict[int, tuple[list[int], list[int]]]:
+    """Tag and section ids of some stories, in one query over both through tables."""
+    tags = Article.tags.through._meta.db_table
+    sections = Article.sections.through._meta.db_table
+    found: dict[int, tuple[list[int], list[int]]] = {pk: ([], []) for pk in article_ids}
+    if not article_ids:
+        return found
+    marks = ", ".join(["%s"] * len(article_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT article_id, 0, tag_id FROM {tags} WHERE article_id IN ({marks})"  # noqa: S608 - fixed SQL; values are parameters
+            f" UNION ALL SELECT article_id, 1, section_id FROM {sections}"
+            f" WHERE article_id IN ({marks})",
+            [*article_ids, *article_ids],
+        )
+        for article_id, kind, pk in cursor.fetchall():
+            found[article_id][kind].append(pk)
+    return found
+
+
+def _load_story(article_id: int) -> _Story | None:
+    """The story as Related needs it, with freshly computed features; None when not relatable."""
+    row = (
+        _relatable_articles()
+        .filter(pk=article_id)
+        .values_list(
+            "pk", "headline", "published_at", "content_hash", "duplicate_of_id", "summary", "body"
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    tag_ids, section_ids = _tag_and_section_ids([article_id])[article_id]
+    story = _Story(*row[:5])
+    story.features = _features(story.headline, row[5], row[6], tag_ids, section_ids)
+    return story
+
+
+def _as_list_parameter(terms: list[str]) -> tuple[str, Any]:
+    """A list of strings as ONE query parameter, so a lookup of thousands of terms is one
+    short statement (Django's `__in` would bind, and prepare, one parameter per term)."""
+    if connection.vendor == "postgresql":
+        return "= ANY(%s)", terms
+    return "IN (SELECT value FROM json_each(%s))", json.dumps(terms)
 
 
 def document_frequencies(terms: Iterable[str]) -> dict[str, int]:
     terms = list(terms)
-    found: dict[str, int] = {}
-    for i in range(0, len(terms), CHUNK):
-        found.update(
-            TermStat.objects.filter(term__in=terms[i : i + CHUNK]).values_list("term", "df")
+    if not terms:
+        return {}
+    condition, parameter = _as_list_parameter(terms)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT term, df FROM {TermStat._meta.db_table} WHERE term {condition}",  # noqa: S608 - fixed SQL; values are parameters
+            [parameter],
         )
-    return found
+        return dict(cursor.fetchall())
 
 
 def _bump(deltas: Mapping[str, int]) -> None:
@@ -138,9 +201,13 @@ def _bump(deltas: Mapping[str, int]) -> None:
                 f" ON CONFLICT (term) DO UPDATE SET df = {table}.df + excluded.df",
                 [value for pair in chunk for value in pair],
             )
-    dropped = [term for term, delta in items if delta < 0]
-    for i in range(0, len(dropped), CHUNK):
-        TermStat.objects.filter(term__in=dropped[i : i + CHUNK], df__lte=0).delete()
+        dropped = [term for term, delta in items if delta < 0]
+        if dropped:
+            condition, parameter = _as_list_parameter(dropped)
+            cursor.execute(
+                f"DELETE FROM {table} WHERE df <= 0 AND term {condition}",  # noqa: S608 - fixed SQL; values are parameters
+                [parameter],
+            )
 
 
 def store_features(article_id: int, features: dict[str, float] | None) -> None:
@@ -149,89 +216,125 @@ def store_features(article_id: int, features: dict[str, float] | None) -> None:
     The row is locked so that two refreshes of one story cannot both count its old features
     out (PostgreSQL; SQLite serialises writers anyway).
     """
-    old = RelatedTerms.objects.select_for_update().filter(article_id=article_id).first()
-    old_keys = set(old.features) if old is not None else set()
+    old = (
+        RelatedTerms.objects.select_for_update()
+        .filter(article_id=article_id)
+        .values_list("features", flat=True)
+        .first()
+    )
+    if old == features:
+        return
+    old_keys = set(old) if old is not None else set()
     new_keys = set(features) if features is not None else set()
     deltas = dict.fromkeys(new_keys - old_keys, 1)
     deltas.update(dict.fromkeys(old_keys - new_keys, -1))
-    if old is None and features is not None:
+    if old is None:
         deltas[TermStat.TOTAL] = 1
-    elif old is not None and features is None:
+    elif features is None:
         deltas[TermStat.TOTAL] = -1
     _bump(deltas)
     if features is None:
-        if old is not None:
-            old.delete()
+        RelatedTerms.objects.filter(article_id=article_id).delete()
     elif old is None:
         RelatedTerms.objects.create(article_id=article_id, features=features)
-    elif old.features != features:
-        old.features = features
-        old.save(update_fields=["features"])
+    else:
+        RelatedTerms.objects.filter(article_id=article_id).update(features=features)
 
 
-def _candidate_ids(article: Article, features: Mapping[str, float], dfs: Mapping[str, int],
-                   total: int) -> set[int]:
-    terms = key_terms(features, dfs, total, limit=KEY_TERMS)
+def _candidate_ids(story: _Story, dfs: Mapping[str, int], total: int) -> set[int]:
+    terms = key_terms(story.features, dfs, total, limit=KEY_TERMS)
     ids = {pk for pk, _ in get_backend().similar(terms, limit=CANDIDATES)}
     # Tags an editor chose that few stories carry: their newest stories are candidates even
     # when their words differ (a follow-up told from another angle).
-    tags = [f for f in features if f.startswith("t:") and dfs.get(f, 0) > 1]
+    tags = [f for f in story.features if f.startswith("t:") and dfs.get(f, 0) > 1]
     rare = sorted(tags, key=lambda f: (dfs[f], f))[:RARE_TAGS]
     if rare:
         ids.update(
             _relatable_articles()
             .filter(tags__in=[int(f[2:]) for f in rare])
-            .exclude(pk=article.pk)
+            .exclude(pk=story.pk)
             .order_by("-published_at")
             .values_list("pk", flat=True)[:TAG_CANDIDATES]
         )
-    ids.discard(article.pk)
+    ids.discard(story.pk)
     return ids
 
 
-def score_candidates(
-    article: Article, *, limit: int, features: dict[str, float] | None = None
-) -> list[tuple[_Candidate, float]]:
-    """The best `limit` related stories for `article` (fetched with `for_page()`), scored.
+def _sublinear(weight: float) -> float:
+    return 1 + math.log(weight) if weight > 1 else weight
 
-    Reads the stored features and document frequencies: `store_features` must have run.
+
+def score_candidates(story: _Story, *, limit: int) -> list[tuple[_Story, float]]:
+    """The best `limit` related stories for `story`, scored against their stored features.
+
+    Reads the stored features and document frequencies (`store_features` must have run), in
+    a fixed handful of queries whatever the candidates' number: the document frequencies of
+    the story's features, the engine's and the tags' candidates, the candidates' rows with
+    their features, and the frequencies of the candidates' other features.
     """
-    if features is None:
-        features = features_of(article)
+    features = story.features
     dfs = document_frequencies([*features, TermStat.TOTAL])
     total = max(dfs.get(TermStat.TOTAL, 0), 1)
     text = weigh(features, dfs, total, TEXT_PREFIXES)
     meta = weigh(features, dfs, total, META_PREFIXES)
-    ids = _candidate_ids(article, features, dfs, total)
+    ids = _candidate_ids(story, dfs, total)
     if not ids:
         return []
-    stored = dict(
-        RelatedTerms.objects.filter(article_id__in=ids).values_list("article_id", "features")
-    )
     rows = (
         _relatable_articles()
-        .filter(pk__in=stored)
-        .values_list("pk", "headline", "published_at", "content_hash", "duplicate_of_id")
+        .filter(pk__in=ids, related_terms__isnull=False)
+        .values_list(
+            "pk", "headline", "published_at", "content_hash", "duplicate_of_id",
+            "related_terms__features",
+        )
     )
-    candidates = [_Candidate(*row) for row in rows]
-    unknown = {f for c in candidates for f in stored[c.pk]} - dfs.keys()
-    dfs = {**dfs, **document_frequencies(unknown)}
-    scored: list[tuple[_Candidate, float]] = []
+    candidates = [_Story(*row) for row in rows]
+    candidates = [other for other in candidates if not _same_story(story, other)]
+    unknown: set[str] = set()
     for other in candidates:
-        if _same_story(article, other):
-            continue
-        theirs = stored[other.pk]
-        score = TEXT_SHARE * cosine(text, weigh(theirs, dfs, total, TEXT_PREFIXES))
-        their_meta = weigh(theirs, dfs, total, META_PREFIXES)
+        unknown.update(other.features)
+    unknown -= dfs.keys()
+    dfs = {**dfs, **document_frequencies(unknown)}
+    # Each distinct feature's idf once, not once per candidate carrying it; a feature on one
+    # story only (df ≤ 1) leads nowhere and is left out, as `terms.weigh` leaves it out.
+    idfs = {f: idf(df, total) for f, df in dfs.items() if df > 1}
+    text_norm = math.sqrt(sum(w * w for w in text.values()))
+    meta_norm = math.sqrt(sum(w * w for w in meta.values()))
+    best_tag_idf = TAG_WEIGHT * idf(2, total)
+    scored: list[tuple[_Story, float]] = []
+    for other in candidates:
+        # The two channels' cosines in one pass over the candidate's features (the same
+        # arithmetic as `terms.weigh` and `terms.cosine`, without building its vectors).
+        text_dot = text_sq = meta_dot = meta_sq = 0.0
+        rarest_shared = 0.0
+        for f, weight in other.features.items():
+            rarity = idfs.get(f)
+            if rarity is None:
+                continue
+            value = _sublinear(weight) * rarity
+            if f[0] in "wn":  # TEXT_PREFIXES
+                text_sq += value * value
+                mine = text.get(f)
+                if mine:
+                    text_dot += mine * value
+            else:
+                meta_sq += value * value
+                mine = meta.get(f)
+                if mine:
+                    meta_dot += mine * value
+                    if f[0] == "t" and mine > rarest_shared:
+                        rarest_shared = mine
+        score = 0.0
+        if text_dot:
+            score = TEXT_SHARE * text_dot / (text_norm * math.sqrt(text_sq))
         # Sections are broad: a shared section counts only alongside a shared tag, or every
         # story in Local would be a third of the way to related to every other.
-        shared = [f for f in meta if f.startswith("t:") and f in their_meta]
-        if shared:
+        if rarest_shared:
             # Cosine alone would rate two stories whose only tag is the town's name as a
             # perfect tag match; scaled by the rarest shared tag's idf against the rarest
             # possible (a tag on two stories), a tag on a third of the archive says little.
-            rarity = max(meta[f] for f in shared) / (TAG_WEIGHT * idf(2, total))
-            score += META_SHARE * cosine(meta, their_meta) * min(rarity, 1.0) ** 2
+            rarity = min(rarest_shared / best_tag_idf, 1.0)
+            score += META_SHARE * meta_dot / (meta_norm * math.sqrt(meta_sq)) * rarity**2
         # Rounded so that stories equally close tie, and the newest wins.
         score = round(score, 4)
         if score >= MIN_SCORE:
@@ -249,51 +352,170 @@ def refresh_related(article_id: int) -> list[int]:
     the stories it is related to: it displaces their weakest link when it scores higher, with
     no need to recompute them. Returns the stored related ids, best first.
     """
-    keep = conf.related_limit()
-    article = Article.objects.for_page().filter(pk=article_id).first()
-    if article is None or not _relatable(article):
+    story = _load_story(article_id)
+    if story is None:
         clear_related(article_id)
         return []
-    features = features_of(article)
-    store_features(article_id, features)
-    scored = score_candidates(article, limit=keep, features=features)
+    store_features(article_id, story.features)
+    keep = conf.related_limit()
+    scored = score_candidates(story, limit=keep)
+    _store_links(article_id, scored)
+    _offer(article_id, scored, keep=keep)
+    return [o.pk for o, _ in scored]
+
+
+@transaction.atomic
+def rescore_related(article_id: int) -> list[int]:
+    """Recompute one story's Related list from its stored features (`rebuild_features` ran).
+
+    Offers nothing to neighbours: in a full rescore every story gets its own turn, so each
+    list is the story's own best, whatever the order the stories come in.
+    """
+    row = (
+        _relatable_articles()
+        .filter(pk=article_id, related_terms__isnull=False)
+        .values_list(
+            "pk", "headline", "published_at", "content_hash", "duplicate_of_id",
+            "related_terms__features",
+        )
+        .first()
+    )
+    if row is None:
+        return refresh_related(article_id)
+    scored = score_candidates(_Story(*row), limit=conf.related_limit())
+    _store_links(article_id, scored)
+    return [o.pk for o, _ in scored]
+
+
+def _store_links(article_id: int, scored: list[tuple[_Story, float]]) -> None:
     RelatedLink.objects.filter(article_id=article_id).delete()
     RelatedLink.objects.bulk_create(
         [RelatedLink(article_id=article_id, related_id=o.pk, score=s) for o, s in scored]
     )
-    for other, score in scored:
-        _offer(other.pk, article_id, score, keep=keep)
-    return [o.pk for o, _ in scored]
 
 
-def _offer(article_id: int, related_id: int, score: float, *, keep: int) -> None:
-    """Put `related_id` into `article_id`'s stored list if it belongs among its best."""
-    links = list(
-        RelatedLink.objects.filter(article_id=article_id)
+def _offer(related_id: int, scored: list[tuple[_Story, float]], *, keep: int) -> None:
+    """Put `related_id` into each scored neighbour's stored list where it belongs among the
+    best: one read of all their lists, one upsert, one delete, however many neighbours."""
+    if not scored:
+        return
+    lists: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for pk, article_id, score in (
+        RelatedLink.objects.filter(article_id__in=[o.pk for o, _ in scored])
         .exclude(related_id=related_id)
-        .order_by("-score", "-related__published_at")
-        .values_list("pk", "score")
-    )
-    best = max([score, *(s for _, s in links)])
-    if score < RELATIVE_CUTOFF * best:
-        return  # a good match for the newcomer, but a weak one for this story
-    RelatedLink.objects.update_or_create(
-        article_id=article_id, related_id=related_id, defaults={"score": score}
-    )
-    ranked = sorted([*links, (None, score)], key=lambda pair: -pair[1])
-    drop = [
-        pk
-        for i, (pk, s) in enumerate(ranked)
-        if pk is not None and (i >= keep or s < RELATIVE_CUTOFF * best)
-    ]
-    if drop:
-        RelatedLink.objects.filter(pk__in=drop).delete()
+        .order_by("article_id", "-score", "-related__published_at")
+        .values_list("pk", "article_id", "score")
+    ):
+        lists[article_id].append((pk, score))
+    offered: list[RelatedLink] = []
+    dropped: list[int] = []
+    for other, score in scored:
+        links = lists[other.pk]
+        best = max([score, *(s for _, s in links)])
+        if score < RELATIVE_CUTOFF * best:
+            continue  # a good match for the newcomer, but a weak one for this story
+        offered.append(RelatedLink(article_id=other.pk, related_id=related_id, score=score))
+        ranked = sorted([*links, (None, score)], key=lambda pair: -pair[1])
+        dropped.extend(
+            pk
+            for i, (pk, s) in enumerate(ranked)
+            if pk is not None and (i >= keep or s < RELATIVE_CUTOFF * best)
+        )
+    if offered:
+        RelatedLink.objects.bulk_create(
+            offered,
+            update_conflicts=True,
+            unique_fields=["article", "related"],
+            update_fields=["score"],
+        )
+    if dropped:
+        RelatedLink.objects.filter(pk__in=dropped).delete()
 
 
 @transaction.atomic
-def clear_related(article_id: int) -> None:
-    """A killed or withdrawn story leaves every Related list, its own and others', and the
-    archive's word counts."""
+def clear_related(article_id: int) -> list[int]:
+    """A killed, withdrawn or deleted story leaves every Related list, its own and others',
+    and the archive's word counts. Returns the stories whose lists lost it."""
     store_features(article_id, None)
     RelatedLink.objects.filter(article_id=article_id).delete()
+    linked_from = list(
+        RelatedLink.objects.filter(related_id=article_id).values_list("article_id", flat=True)
+    )
     RelatedLink.objects.filter(related_id=article_id).delete()
+    return linked_from
+
+
+def rebuild_features(
+    *, batch_size: int = 500, progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Store every relatable story's features, then recount `TermStat` from them.
+
+    The first phase of a full rebuild (`masthead search reindex --related`): scoring only
+    starts once every story's features are in and counted, so that the first stories scored
+    see the whole archive's rarities and candidates, not the part stored before them.
+    Returns the number of stories stored.
+    """
+    relatable = _relatable_articles()
+    total = relatable.count()
+    done = 0
+    for batch in _batches(relatable, batch_size):
+        ids = [row[0] for row in batch]
+        links = _tag_and_section_ids(ids)
+        rows = [
+            RelatedTerms(article_id=pk, features=_features(headline, summary, body, *links[pk]))
+            for pk, headline, summary, body in batch
+        ]
+        with transaction.atomic():
+            RelatedTerms.objects.bulk_create(
+                rows, update_conflicts=True, unique_fields=["article"], update_fields=["features"]
+            )
+        done += len(rows)
+        if progress is not None:
+            progress(done, total)
+    with transaction.atomic():
+        RelatedTerms.objects.exclude(article__in=relatable).delete()
+        recount_term_stats()
+    return done
+
+
+def _batches(queryset: ArticleQuerySet, size: int) -> Iterator[list[tuple]]:
+    last_pk = 0
+    while True:
+        batch = list(
+            queryset.filter(pk__gt=last_pk)
+            .order_by("pk")
+            .values_list("pk", "headline", "summary", "body")[:size]
+        )
+        if not batch:
+            return
+        yield batch
+        last_pk = batch[-1][0]
+
+
+def recount_term_stats() -> None:
+    """Set every document frequency from the stored features, in the database (no scan in
+    Python); call inside a transaction.
+
+    On PostgreSQL the table is locked first, so that a refresh running alongside either
+    counted in before the recount (its features are read) or bumps after it: its old
+    features, still committed when the recount reads, are what its bump takes out.
+    """
+    stats = TermStat._meta.db_table
+    terms = RelatedTerms._meta.db_table
+    keys = (
+        "jsonb_object_keys(t.features) AS k(key)"
+        if connection.vendor == "postgresql"
+        else "json_each(t.features) AS k"
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {stats} IN EXCLUSIVE MODE")
+        cursor.execute(f"DELETE FROM {stats}")  # noqa: S608 - fixed SQL
+        cursor.execute(
+            f"INSERT INTO {stats} (term, df) SELECT k.key, COUNT(*) FROM {terms} AS t, {keys}"  # noqa: S608 - fixed SQL
+            " GROUP BY k.key"
+        )
+        cursor.execute(
+            f"INSERT INTO {stats} (term, df) SELECT %s, COUNT(*) FROM {terms}",  # noqa: S608 - fixed SQL; values are parameters
+            [TermStat.TOTAL],
+        )

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from masthead.discovery.related import refresh_related
+from masthead.discovery.related import rebuild_features, rescore_related
 from masthead.discovery.search.index import reindex_all
 from masthead.newsroom.models import Article
 
@@ -42,11 +42,32 @@ class Command(BaseCommand):
             )
         )
         if related:
-            ids = list(
-                Article.objects.filter(status=Article.Status.PUBLISHED).values_list("pk", flat=True)
+            self._related(batch_size)
+
+    def _related(self, batch_size: int) -> None:
+        """Every story's features and the archive's counts first, then every story scored:
+        scoring as stories were stored would score the first ones against an archive that
+        barely exists yet (no rarities, no candidates)."""
+        started = time.monotonic()
+
+        def stored(done: int, total: int) -> None:
+            percent = 100 * done / total if total else 100
+            self.stdout.write(f"related features {done}/{total} stories ({percent:.0f}%)")
+
+        count = rebuild_features(batch_size=batch_size, progress=stored)
+        ids = list(
+            Article.objects.filter(related_terms__isnull=False)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        step = max(1, min(batch_size, len(ids) // 20 or 1))
+        for n, pk in enumerate(ids, 1):
+            rescore_related(pk)
+            if n % step == 0 or n == len(ids):
+                percent = 100 * n / len(ids)
+                self.stdout.write(f"related scored {n}/{len(ids)} stories ({percent:.0f}%)")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Related recomputed for {count} stories in {time.monotonic() - started:.1f}s."
             )
-            for n, pk in enumerate(ids, 1):
-                refresh_related(pk)
-                if n % 100 == 0 or n == len(ids):
-                    self.stdout.write(f"related {n}/{len(ids)}")
-            self.stdout.write(self.style.SUCCESS(f"Related recomputed for {len(ids)} stories."))
+        )
