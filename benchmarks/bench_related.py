@@ -158,7 +158,8 @@ def synthetic(args: argparse.Namespace) -> None:
             model.headline = model.headline + " " + corpus.text(3)
             model.body = model.body + "<p>" + corpus.text(40) + "</p>"
             model.save()
-            model.tags.set(Article.tags.through.objects.filter(article_id=pk).values("tag_id"))
+            through = Article.tags.through.objects.filter(article_id=pk)
+            model.tags.set(through.values_list("tag_id", flat=True))
             model.sections.set([model.section_id])
             new_ids.append(model.pk)
     from django_tasks_db.models import DBTaskResult

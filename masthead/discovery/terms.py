@@ -35,6 +35,9 @@ SECTION_WEIGHT = 0.5
 TEXT_PREFIXES = ("w:", "n:")
 META_PREFIXES = ("t:", "s:")
 COMMON_FLOOR = 100
+# The engine ranks every story carrying a word it is asked for: past this many, a word costs
+# milliseconds per refresh and still cannot single out a neighbour among thousands.
+COMMON_CAP = 1000
 MAX_FEATURE = 100  # the stored key's length; longer "names" are run-on capitals, not names
 
 # Tokens for name spotting: words (with inner apostrophes and hyphens) and single punctuation
@@ -157,12 +160,13 @@ def key_terms(
 ) -> list[str]:
     """The story's most telling words, to ask the search engine for candidates with.
 
-    Words on more than a tenth of a large archive are skipped: they cannot tell a neighbour
-    from the rest, and they make the engine rank a long list of matches. (In a small archive
-    every shared word is asked for: the engine's work is small and candidates are few.)
+    Words on more than a tenth of a large archive (or on COMMON_CAP stories) are skipped: they
+    cannot tell a neighbour from the rest, and they make the engine rank a long list of
+    matches. (In a small archive every shared word is asked for: the engine's work is small
+    and candidates are few.)
     """
     vector = weigh(features, dfs, total, ("w:",))
-    common = max(COMMON_FLOOR, total // 10)
+    common = min(max(COMMON_FLOOR, total // 10), COMMON_CAP)
     telling = [f for f in vector if dfs.get(f, 0) <= common]
     best = sorted(telling, key=lambda f: (-vector[f], f))[:limit]
     return [f[2:] for f in best]
