@@ -19,6 +19,7 @@ test: $(BIN)/.installed
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check masthead tests benchmarks
+	$(BIN)/ruff format --check masthead tests benchmarks
 
 bench: $(BIN)/.installed
 	for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -50,11 +50,41 @@ def build_corpus(articles: int, *, seed: int = 6) -> Corpus:
 
     rng = random.Random(seed)
     # A Zipf-like vocabulary: a few hundred everyday words, a long tail of rarer ones.
-    syllables = ["har", "bor", "sal", "mon", "fer", "ry", "can", "ne", "coun", "cil", "tide",
-                 "port", "al", "der", "ri", "ver", "mar", "ket", "school", "board", "vote",
-                 "ti", "ber", "lo", "gan", "west", "dun", "moss", "kel", "pine"]
-    vocab = sorted({"".join(rng.choice(syllables) for _ in range(rng.randint(2, 3)))
-                    for _ in range(40_000)})
+    syllables = [
+        "har",
+        "bor",
+        "sal",
+        "mon",
+        "fer",
+        "ry",
+        "can",
+        "ne",
+        "coun",
+        "cil",
+        "tide",
+        "port",
+        "al",
+        "der",
+        "ri",
+        "ver",
+        "mar",
+        "ket",
+        "school",
+        "board",
+        "vote",
+        "ti",
+        "ber",
+        "lo",
+        "gan",
+        "west",
+        "dun",
+        "moss",
+        "kel",
+        "pine",
+    ]
+    vocab = sorted(
+        {"".join(rng.choice(syllables) for _ in range(rng.randint(2, 3))) for _ in range(40_000)}
+    )
     rng.shuffle(vocab)
     weights = [1 / (rank + 1) ** 1.05 for rank in range(len(vocab))]
     sections = [Section.objects.create(name=f"Section {i}", slug=f"s{i}") for i in range(8)]
@@ -65,12 +95,19 @@ def build_corpus(articles: int, *, seed: int = 6) -> Corpus:
     batch: list[Article] = []
     with transaction.atomic():
         for i in range(articles):
-            batch.append(Article(
-                headline=text(8).capitalize(), slug=f"a{i}", summary=text(25),
-                body="<p>" + text(140) + "</p>", dateline="Port Alder",
-                status=Article.Status.PUBLISHED, source=source,
-                section=sections[i % 8], published_at=now - dt.timedelta(minutes=7 * i),
-            ))
+            batch.append(
+                Article(
+                    headline=text(8).capitalize(),
+                    slug=f"a{i}",
+                    summary=text(25),
+                    body="<p>" + text(140) + "</p>",
+                    dateline="Port Alder",
+                    status=Article.Status.PUBLISHED,
+                    source=source,
+                    section=sections[i % 8],
+                    published_at=now - dt.timedelta(minutes=7 * i),
+                )
+            )
             if len(batch) == 5000:
                 Article.objects.bulk_create(batch)
                 batch = []
@@ -120,25 +157,35 @@ def main() -> None:
     queries = [rng.sample(head, rng.choice([1, 1, 2, 2, 3])) for _ in range(args.queries)]
     timings: dict[str, list[float]] = {"plain": [], "section filter": [], "page 5": []}
     for terms in queries:
-        for label, kwargs in (("plain", {}), ("section filter", {"section": True}),
-                              ("page 5", {"page": 5})):
-            filters = SearchFilters(section_id=sections[2].pk) if kwargs.get("section") else (
-                SearchFilters())
+        for label, kwargs in (
+            ("plain", {}),
+            ("section filter", {"section": True}),
+            ("page 5", {"page": 5}),
+        ):
+            filters = (
+                SearchFilters(section_id=sections[2].pk)
+                if kwargs.get("section")
+                else (SearchFilters())
+            )
             t0 = time.perf_counter()
             page = search_page(terms, filters, page=kwargs.get("page", 1), per_page=10)
             list(page.object_list)
             timings[label].append((time.perf_counter() - t0) * 1000)
     print(f"search over {args.articles:,} articles, {len(queries)} queries each (ms):")
     for label, values in timings.items():
-        print(f"  {label:15s} p50 {statistics.median(values):6.1f}  "
-              f"p95 {percentile(values, 95):6.1f}  max {max(values):6.1f}")
+        print(
+            f"  {label:15s} p50 {statistics.median(values):6.1f}  "
+            f"p95 {percentile(values, 95):6.1f}  max {max(values):6.1f}"
+        )
 
     # The cost of counting one read: the beacon view end to end, embedded buffer (no DB).
     factory = RequestFactory()
     agent = "Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0"
     ids = list(Article.objects.values_list("pk", flat=True)[:2000])
-    requests = [factory.get(f"/b/{pk}.gif", REMOTE_ADDR=f"10.0.{n % 250}.{n % 200}",
-                            HTTP_USER_AGENT=agent) for n, pk in enumerate(ids * 5)]
+    requests = [
+        factory.get(f"/b/{pk}.gif", REMOTE_ADDR=f"10.0.{n % 250}.{n % 200}", HTTP_USER_AGENT=agent)
+        for n, pk in enumerate(ids * 5)
+    ]
     t0 = time.perf_counter()
     for request, pk in zip(requests, ids * 5, strict=True):
         beacon(request, pk)
@@ -146,8 +193,10 @@ def main() -> None:
     t0 = time.perf_counter()
     written = popular.flush()
     flush_ms = (time.perf_counter() - t0) * 1000
-    print(f"counting a view (beacon view, local buffer): {per_view:.1f} µs per request, "
-          f"0 queries; flushing {written:,} reads: {flush_ms:.0f} ms")
+    print(
+        f"counting a view (beacon view, local buffer): {per_view:.1f} µs per request, "
+        f"0 queries; flushing {written:,} reads: {flush_ms:.0f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -39,9 +39,11 @@ def percentile(values: list[float], p: float) -> float:
 
 def report(label: str, timings_ms: list[float]) -> None:
     total_s = sum(timings_ms) / 1000
-    print(f"  {label:34s} n={len(timings_ms):6,d}  p50 {statistics.median(timings_ms):6.2f} ms  "
-          f"p95 {percentile(timings_ms, 95):6.2f} ms  {len(timings_ms) / total_s:7,.0f}/s",
-          flush=True)
+    print(
+        f"  {label:34s} n={len(timings_ms):6,d}  p50 {statistics.median(timings_ms):6.2f} ms  "
+        f"p95 {percentile(timings_ms, 95):6.2f} ms  {len(timings_ms) / total_s:7,.0f}/s",
+        flush=True,
+    )
 
 
 def timed(calls: Iterable[Callable[[], object]], profile: bool) -> list[float]:
@@ -135,18 +137,26 @@ def synthetic(args: argparse.Namespace) -> None:
             batch_size=5000,
         )
     reindex_all(batch_size=2000)
-    print(f"synthetic archive: {len(ids):,} stories, {len(tag_rows):,} tag links, built and "
-          f"search-indexed in {time.perf_counter() - started:.0f}s", flush=True)
+    print(
+        f"synthetic archive: {len(ids):,} stories, {len(tag_rows):,} tag links, built and "
+        f"search-indexed in {time.perf_counter() - started:.0f}s",
+        flush=True,
+    )
 
     t0 = time.perf_counter()
     stored = rebuild_features(batch_size=2000)
     elapsed = time.perf_counter() - t0
-    print(f"  stored features of {stored:,} stories (reindex --related, phase 1): "
-          f"{elapsed:.0f}s, {stored / elapsed:,.0f}/s", flush=True)
+    print(
+        f"  stored features of {stored:,} stories (reindex --related, phase 1): "
+        f"{elapsed:.0f}s, {stored / elapsed:,.0f}/s",
+        flush=True,
+    )
 
     sample = rng.sample([pk for pk, _ in ids], min(args.sample, len(ids)))
-    report("refresh_related, existing story",
-           timed([lambda pk=pk: refresh_related(pk) for pk in sample], args.profile))
+    report(
+        "refresh_related, existing story",
+        timed([lambda pk=pk: refresh_related(pk) for pk in sample], args.profile),
+    )
 
     # New stories: wire copy that reuses an existing story's words, as follow-ups do.
     new_ids = []
@@ -165,8 +175,10 @@ def synthetic(args: argparse.Namespace) -> None:
     from django_tasks_db.models import DBTaskResult
 
     DBTaskResult.objects.all().delete()  # timed below, one by one, as the worker runs them
-    report("refresh_article_task, new story",
-           timed([lambda pk=pk: refresh_article(pk) for pk in new_ids], args.profile))
+    report(
+        "refresh_article_task, new story",
+        timed([lambda pk=pk: refresh_article(pk) for pk in new_ids], args.profile),
+    )
 
 
 def main() -> None:

@@ -85,8 +85,12 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     Section.objects.create(name="Business", slug="business")
     if not args.with_receivers:
-        for signal in (article_changed, model_signals.post_save, model_signals.m2m_changed,
-                       model_signals.post_delete):
+        for signal in (
+            article_changed,
+            model_signals.post_save,
+            model_signals.m2m_changed,
+            model_signals.post_delete,
+        ):
             signal.receivers = [r for r in signal.receivers if "masthead.wire" in repr(r)]
             signal.sender_receivers_cache.clear()
 
@@ -116,8 +120,9 @@ def main() -> None:
         start = time.perf_counter()
         run_pending_refreshes()
         drain_s = time.perf_counter() - start
-        print(f"worker: {queued} queued refreshes run at {queued / drain_s:,.0f}/s "
-              f"({drain_s:.1f} s)")
+        print(
+            f"worker: {queued} queued refreshes run at {queued / drain_s:,.0f}/s ({drain_s:.1f} s)"
+        )
 
 
 if __name__ == "__main__":

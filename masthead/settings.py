@@ -104,7 +104,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # writers queue for the lock instead of failing with "database is locked" mid-transaction.
     # synchronous=NORMAL is durable in WAL mode except for the last commits before a power cut;
     # fewer, larger checkpoints and a 32 MB page cache serve one item per transaction ingest.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -131,9 +130,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 TASKS = {
-    "default": {
-        "BACKEND": envstr("MASTHEAD_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
-    }
+    "default": {"BACKEND": envstr("MASTHEAD_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}
 }
 
 AUTH_USER_MODEL = "accounts.User"

@@ -13,6 +13,7 @@ skipped=()
 
 echo "== lint (ruff)"
 .venv/bin/ruff check masthead tests benchmarks || exit 1
+.venv/bin/ruff format --check masthead tests benchmarks || exit 1
 
 echo "== suite 1/2: SQLite + local-memory cache"
 env -u DATABASE_URL -u REDIS_URL MASTHEAD_DATA_DIR="$(mktemp -d)" $PY -m pytest "$@"

@@ -192,18 +192,27 @@ def check_article_access(
     )
     past = history(visitor, since=now - window) if level is not Level.FREE else {}
     decision = decide(
-        level=level, reader=visitor.kind, article_id=article.pk, history=past, now=now,
-        window=window, allowance=allowance,
+        level=level,
+        reader=visitor.kind,
+        article_id=article.pk,
+        history=past,
+        now=now,
+        window=window,
+        allowance=allowance,
     )
     if decision.full and decision.record:
         services.record_read(
             article_id=article.pk,
             user_id=visitor.user_id,
             visitor_keys=[k for k in (visitor.meter_key, visitor.cookie_key) if k],
-            now=now, window=window,
+            now=now,
+            window=window,
         )
     return ArticleAccess(
-        decision, article, visitor, next_url=article.get_absolute_url(),
+        decision,
+        article,
+        visitor,
+        next_url=article.get_absolute_url(),
         _set_cookie=bool(visitor.new_cookie_id) and decision.personal,
     )
 
@@ -217,7 +226,11 @@ def finish_response(request: HttpRequest, response: HttpResponse, access: Articl
         patch_vary_headers(response, ("Cookie",))
     if access._set_cookie:
         response.set_signed_cookie(
-            settings.MASTHEAD_METER_COOKIE_NAME, access.visitor.new_cookie_id, salt=COOKIE_SALT,
-            max_age=COOKIE_MAX_AGE, httponly=True, samesite="Lax",
+            settings.MASTHEAD_METER_COOKIE_NAME,
+            access.visitor.new_cookie_id,
+            salt=COOKIE_SALT,
+            max_age=COOKIE_MAX_AGE,
+            httponly=True,
+            samesite="Lax",
             secure=settings.SESSION_COOKIE_SECURE,
         )

@@ -10,8 +10,14 @@ from masthead.accounts.models import MeterRead, User
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ("email", "display_name", "is_subscriber", "email_verified", "is_staff",
-                    "date_joined")
+    list_display = (
+        "email",
+        "display_name",
+        "is_subscriber",
+        "email_verified",
+        "is_staff",
+        "date_joined",
+    )
     list_filter = ("is_subscriber", "email_verified", "is_staff", "is_active")
     search_fields = ("email", "display_name", "username")
     ordering = ("-date_joined",)

@@ -41,7 +41,8 @@ class SignInForm(AuthenticationForm):
             return super().clean()
         if self.request is not None and throttle.is_locked(self.request, identifier):
             raise ValidationError(
-                self.error_messages["throttled"], code="throttled",
+                self.error_messages["throttled"],
+                code="throttled",
                 params={"minutes": throttle.lockout_minutes()},
             )
         try:
@@ -64,16 +65,20 @@ class _PasswordMixin:
 
 class SignUpForm(forms.Form):
     email = forms.EmailField(
-        label="Email address", max_length=254,
+        label="Email address",
+        max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
     password = forms.CharField(
-        label="Password", strip=False,
+        label="Password",
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
     display_name = forms.CharField(
-        label="Name (optional)", max_length=150, required=False,
+        label="Name (optional)",
+        max_length=150,
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
 
@@ -84,7 +89,8 @@ class SignUpForm(forms.Form):
             # form, which anyone can fill with anyone's address, never does.
             raise ValidationError(
                 "An account with this email address already exists. Sign in, or reset your "
-                "password if you have forgotten it.", code="duplicate_email",
+                "password if you have forgotten it.",
+                code="duplicate_email",
             )
         return email
 

@@ -102,8 +102,14 @@ def decide(
 
     def grant(reason: Reason, *, record: bool, remaining: int | None = None) -> AccessDecision:
         return AccessDecision(
-            True, level, reason, reader, record=record, personal=True,
-            allowance=allowance if remaining is not None else None, remaining=remaining,
+            True,
+            level,
+            reason,
+            reader,
+            record=record,
+            personal=True,
+            allowance=allowance if remaining is not None else None,
+            remaining=remaining,
         )
 
     if reader is Reader.CRAWLER:
@@ -128,6 +134,12 @@ def decide(
     if used < allowance:
         return grant(Reason.METERED, record=True, remaining=allowance - used - 1)
     return AccessDecision(
-        False, level, Reason.METER_EXHAUSTED, reader, record=False, personal=True,
-        allowance=allowance, remaining=0,
+        False,
+        level,
+        Reason.METER_EXHAUSTED,
+        reader,
+        record=False,
+        personal=True,
+        allowance=allowance,
+        remaining=0,
     )

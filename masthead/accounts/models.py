@@ -55,11 +55,13 @@ class MeterRead(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["visitor_key", "article"], condition=Q(user__isnull=True),
+                fields=["visitor_key", "article"],
+                condition=Q(user__isnull=True),
                 name="meterread_unique_visitor_article",
             ),
             models.UniqueConstraint(
-                fields=["user", "article"], condition=Q(user__isnull=False),
+                fields=["user", "article"],
+                condition=Q(user__isnull=False),
                 name="meterread_unique_user_article",
             ),
             models.CheckConstraint(

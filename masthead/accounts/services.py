@@ -50,7 +50,8 @@ def merge_visitor_history(*, user: User, visitor_key: str) -> int:
     if not visitor_key:
         return 0
     mine = dict(
-        MeterRead.objects.select_for_update().for_user(user)
+        MeterRead.objects.select_for_update()
+        .for_user(user)
         .values_list("article_id", "first_read_at")
     )
     added: list[MeterRead] = []
@@ -94,7 +95,8 @@ def record_read(
         return
     MeterRead.objects.bulk_create(rows, ignore_conflicts=True)
     owners = (
-        Q(user_id=user_id) if user_id is not None
+        Q(user_id=user_id)
+        if user_id is not None
         else Q(user__isnull=True, visitor_key__in=[row.visitor_key for row in rows])
     )
     MeterRead.objects.filter(owners, article_id=article_id).filter(

@@ -16,15 +16,18 @@ urlpatterns = [
     path("delete/", views.DeleteAccountView.as_view(), name="delete"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
-        "password/reset/sent/", views.PasswordResetDoneView.as_view(),
+        "password/reset/sent/",
+        views.PasswordResetDoneView.as_view(),
         name="password_reset_done",
     ),
     path(
-        "password/reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(),
+        "password/reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
-        "password/reset/done/", views.PasswordResetCompleteView.as_view(),
+        "password/reset/done/",
+        views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
 ]

@@ -181,8 +181,10 @@ class PasswordResetView(auth_views.PasswordResetView):
             form.add_error(None, TOO_MANY)
             return self.render_to_response(self.get_context_data(form=form), status=429)
         if throttle.over_rate(
-            "reset-email", form.cleaned_data["email"],
-            limit=settings.MASTHEAD_RESET_MAX_PER_EMAIL_PER_HOUR, seconds=3600,
+            "reset-email",
+            form.cleaned_data["email"],
+            limit=settings.MASTHEAD_RESET_MAX_PER_EMAIL_PER_HOUR,
+            seconds=3600,
         ):
             # Same answer as a sent link: saying "too many for this address" would tell a
             # stranger that the address has an account, and the owner has links already.

@@ -284,7 +284,11 @@ def score_candidates(story: _Story, *, limit: int) -> list[tuple[_Story, float]]
         _relatable_articles()
         .filter(pk__in=ids, related_terms__isnull=False)
         .values_list(
-            "pk", "headline", "published_at", "content_hash", "duplicate_of_id",
+            "pk",
+            "headline",
+            "published_at",
+            "content_hash",
+            "duplicate_of_id",
             "related_terms__features",
         )
     )
@@ -375,7 +379,11 @@ def rescore_related(article_id: int) -> list[int]:
         _relatable_articles()
         .filter(pk=article_id, related_terms__isnull=False)
         .values_list(
-            "pk", "headline", "published_at", "content_hash", "duplicate_of_id",
+            "pk",
+            "headline",
+            "published_at",
+            "content_hash",
+            "duplicate_of_id",
             "related_terms__features",
         )
         .first()

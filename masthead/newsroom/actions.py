@@ -36,8 +36,19 @@ from masthead.newsroom.signals import article_changed
 # Fields a wire update may set; an editor's change to any of them (listed in
 # `Article.editor_locked_fields`) wins over later wire versions.
 WIRE_FIELDS = (
-    "headline", "summary", "body", "dateline", "byline", "canonical_url", "image_url",
-    "image_alt", "credit_line", "copyright_notice", "language", "embargo_until", "is_fiction",
+    "headline",
+    "summary",
+    "body",
+    "dateline",
+    "byline",
+    "canonical_url",
+    "image_url",
+    "image_alt",
+    "credit_line",
+    "copyright_notice",
+    "language",
+    "embargo_until",
+    "is_fiction",
 )
 # Pseudo-fields for the relations, in the same lock list.
 LOCKABLE_RELATIONS = ("sections", "tags", "bylines")
@@ -50,12 +61,26 @@ class ActionError(Exception):
 def snapshot(article: Article) -> dict[str, Any]:
     """What the story looked like, for its revision history (JSON-serialisable)."""
     data: dict[str, Any] = {}
-    for name in (*WIRE_FIELDS, "status", "slug", "correction_note", "kill_reason", "wire_guid",
-                 "wire_version", "content_hash"):
+    for name in (
+        *WIRE_FIELDS,
+        "status",
+        "slug",
+        "correction_note",
+        "kill_reason",
+        "wire_guid",
+        "wire_version",
+        "content_hash",
+    ):
         value = getattr(article, name)
         data[name] = value
-    for name in ("published_at", "updated_at", "embargo_until", "wire_version_at",
-                 "corrected_at", "killed_at"):
+    for name in (
+        "published_at",
+        "updated_at",
+        "embargo_until",
+        "wire_version_at",
+        "corrected_at",
+        "killed_at",
+    ):
         value = getattr(article, name)
         data[name] = value.isoformat() if value else None
     if article.pk:
@@ -67,7 +92,9 @@ def snapshot(article: Article) -> dict[str, Any]:
 
 def _revise(article: Article, reason: str) -> None:
     ArticleRevision.objects.create(
-        article=article, wire_version=article.wire_version, reason=reason[:200],
+        article=article,
+        wire_version=article.wire_version,
+        reason=reason[:200],
         snapshot=snapshot(article),
     )
 
@@ -135,8 +162,14 @@ class UpdateFromWireAction:
     """A newer version of a wire story, applied in place: slug and URL stay; the version it
     replaces is kept as a revision; fields an editor changed are left alone."""
 
-    def __init__(self, *, article: Article, content: WireContent, reason: str = "wire update",
-                 at: dt.datetime | None = None):
+    def __init__(
+        self,
+        *,
+        article: Article,
+        content: WireContent,
+        reason: str = "wire update",
+        at: dt.datetime | None = None,
+    ):
         self.article = article
         self.content = content
         self.reason = reason
@@ -250,16 +283,28 @@ class EmbargoArticleAction:
 
 
 def create_killed_placeholder(
-    *, source: Source, guid: str, headline: str, reason: str, content_hash: str = "",
-    version: int | None = None, version_at: dt.datetime | None = None,
+    *,
+    source: Source,
+    guid: str,
+    headline: str,
+    reason: str,
+    content_hash: str = "",
+    version: int | None = None,
+    version_at: dt.datetime | None = None,
 ) -> Article:
     """A kill for a story we never had: kept as a killed record, so that an older version
     arriving late (wires do deliver out of order) can never publish it."""
     with transaction.atomic():
         article = Article.objects.create(
-            source=source, slug=unique_slug(headline or guid), headline=headline[:300] or guid,
-            status=Article.Status.KILLED, kill_reason=reason, killed_at=timezone.now(),
-            wire_guid=guid, wire_version=version, wire_version_at=version_at,
+            source=source,
+            slug=unique_slug(headline or guid),
+            headline=headline[:300] or guid,
+            status=Article.Status.KILLED,
+            kill_reason=reason,
+            killed_at=timezone.now(),
+            wire_guid=guid,
+            wire_version=version,
+            wire_version_at=version_at,
             content_hash=content_hash,
         )
     return article
@@ -278,15 +323,20 @@ def _apply_relations(article: Article, c: WireContent, *, locked: Iterable[str])
 def _add_relations(article: Article, c: WireContent) -> None:
     """A new story's sections, tags and bylines in one insert each (no diffing needed)."""
     sections = list({s.pk: s for s in c.sections}.values())
-    insert_rows(Article.sections.through,
-                [{"article_id": article.pk, "section_id": s.pk} for s in sections])
-    insert_rows(Article.tags.through,
-                [{"article_id": article.pk, "tag_id": t.pk}
-                 for t in tags_named(c.tags, cache=c.cache)])
-    insert_rows(Authorship, [
-        {"article_id": article.pk, "author_id": a.pk, "position": i}
-        for i, a in enumerate(authors_named(c.bylines, cache=c.cache))
-    ])
+    insert_rows(
+        Article.sections.through, [{"article_id": article.pk, "section_id": s.pk} for s in sections]
+    )
+    insert_rows(
+        Article.tags.through,
+        [{"article_id": article.pk, "tag_id": t.pk} for t in tags_named(c.tags, cache=c.cache)],
+    )
+    insert_rows(
+        Authorship,
+        [
+            {"article_id": article.pk, "author_id": a.pk, "position": i}
+            for i, a in enumerate(authors_named(c.bylines, cache=c.cache))
+        ],
+    )
 
 
 # (model, database) -> the one-row INSERT statement the ORM compiled for it.
@@ -352,8 +402,9 @@ def authors_named(names: Iterable[str], *, cache: dict[str, Any] | None = None) 
     return _named(Author, wanted, cache, "author:")
 
 
-def _named(model: Any, wanted: dict[str, str], cache: dict[str, Any] | None,
-           prefix: str) -> list[Any]:
+def _named(
+    model: Any, wanted: dict[str, str], cache: dict[str, Any] | None, prefix: str
+) -> list[Any]:
     """Rows of `model` for {slug: name}, created on first sight, in `wanted`'s order."""
     cache = {} if cache is None else cache
     found = {slug: cache[prefix + slug] for slug in wanted if prefix + slug in cache}

@@ -92,11 +92,32 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = (
-            "headline", "slug", "summary", "body", "dateline", "byline", "status",
-            "published_at", "updated_at", "embargo_until", "access", "is_local", "is_fiction",
-            "source", "section", "sections", "tags", "credit_line", "copyright_notice",
-            "canonical_url", "image_url", "image_alt", "language", "correction_note",
-            "corrected_at", "kill_reason",
+            "headline",
+            "slug",
+            "summary",
+            "body",
+            "dateline",
+            "byline",
+            "status",
+            "published_at",
+            "updated_at",
+            "embargo_until",
+            "access",
+            "is_local",
+            "is_fiction",
+            "source",
+            "section",
+            "sections",
+            "tags",
+            "credit_line",
+            "copyright_notice",
+            "canonical_url",
+            "image_url",
+            "image_alt",
+            "language",
+            "correction_note",
+            "corrected_at",
+            "kill_reason",
         )
         formfield_callback = https_formfield
 
@@ -130,27 +151,73 @@ class ArticleAdmin(NewsroomAdmin):
     list_select_related = ("source", "section")
     inlines = (AuthorshipInline, RevisionInline)
     readonly_fields = (
-        "wire_guid", "wire_version", "wire_version_at", "content_hash", "editor_locked_fields",
-        "duplicate_of", "killed_at", "created", "modified",
+        "wire_guid",
+        "wire_version",
+        "wire_version_at",
+        "content_hash",
+        "editor_locked_fields",
+        "duplicate_of",
+        "killed_at",
+        "created",
+        "modified",
     )
     fieldsets = (
         (None, {"fields": ("headline", "slug", "summary", "body", "dateline", "byline")}),
-        ("Publishing", {"fields": (
-            "status", "published_at", "updated_at", "embargo_until", "access", "is_local",
-            "is_fiction",
-        )}),
+        (
+            "Publishing",
+            {
+                "fields": (
+                    "status",
+                    "published_at",
+                    "updated_at",
+                    "embargo_until",
+                    "access",
+                    "is_local",
+                    "is_fiction",
+                )
+            },
+        ),
         ("Placement", {"fields": ("source", "section", "sections", "tags")}),
-        ("Credit and links", {"fields": (
-            "credit_line", "copyright_notice", "canonical_url", "image_url", "image_alt",
-            "language",
-        )}),
-        ("Corrections and withdrawal", {"fields": (
-            "correction_note", "corrected_at", "kill_reason", "killed_at",
-        )}),
-        ("Wire", {"classes": ("collapse",), "fields": (
-            "wire_guid", "wire_version", "wire_version_at", "content_hash",
-            "editor_locked_fields", "duplicate_of", "created", "modified",
-        )}),
+        (
+            "Credit and links",
+            {
+                "fields": (
+                    "credit_line",
+                    "copyright_notice",
+                    "canonical_url",
+                    "image_url",
+                    "image_alt",
+                    "language",
+                )
+            },
+        ),
+        (
+            "Corrections and withdrawal",
+            {
+                "fields": (
+                    "correction_note",
+                    "corrected_at",
+                    "kill_reason",
+                    "killed_at",
+                )
+            },
+        ),
+        (
+            "Wire",
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    "wire_guid",
+                    "wire_version",
+                    "wire_version_at",
+                    "content_hash",
+                    "editor_locked_fields",
+                    "duplicate_of",
+                    "created",
+                    "modified",
+                ),
+            },
+        ),
     )
 
     def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
@@ -171,7 +238,8 @@ class ArticleAdmin(NewsroomAdmin):
             locked = set(obj.editor_locked_fields or [])
             # An editor's change to a field the wire also sets survives later wire updates.
             locked.update(
-                f for f in form.changed_data
+                f
+                for f in form.changed_data
                 if f in actions.WIRE_FIELDS or f in actions.LOCKABLE_RELATIONS
             )
             if "section" in form.changed_data:
@@ -179,7 +247,9 @@ class ArticleAdmin(NewsroomAdmin):
             obj.editor_locked_fields = sorted(locked)
         if previous is not None:
             ArticleRevision.objects.create(
-                article=obj, wire_version=previous.wire_version, reason="editor edit",
+                article=obj,
+                wire_version=previous.wire_version,
+                reason="editor edit",
                 snapshot=actions.snapshot(previous),
             )
         super().save_model(request, obj, form, change)
@@ -190,8 +260,11 @@ class ArticleAdmin(NewsroomAdmin):
         elif not correcting:
             was_published = previous is not None and previous.status == Article.Status.PUBLISHED
             change_kind = (
-                "unpublished" if obj.status != Article.Status.PUBLISHED
-                else "updated" if was_published else "published"
+                "unpublished"
+                if obj.status != Article.Status.PUBLISHED
+                else "updated"
+                if was_published
+                else "published"
             )
             transaction.on_commit(
                 lambda: article_changed.send(sender=Article, article=obj, change=change_kind)

@@ -35,7 +35,9 @@ class Section(models.Model):
     in_nav = models.BooleanField("Show in navigation", default=True)
     on_home = models.BooleanField("Block on the home page", default=True)
     default_access = models.CharField(
-        max_length=20, choices=Access.choices, blank=True,
+        max_length=20,
+        choices=Access.choices,
+        blank=True,
         help_text="Access level for this section's stories when the source sets none.",
     )
 
@@ -84,7 +86,8 @@ class Source(models.Model):
         max_length=200, blank=True, help_text='Shown with each story, e.g. "The-CNN-Wire".'
     )
     copyright_template = models.CharField(
-        max_length=300, blank=True,
+        max_length=300,
+        blank=True,
         help_text='E.g. "™ & © {year} Cable News Network, Inc."; {year} is the publication year.',
     )
     url = models.URLField(blank=True)
@@ -109,7 +112,10 @@ class Author(models.Model):
     bio = models.TextField(blank=True)
     is_staff_writer = models.BooleanField(default=False)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="author_profiles",
     )
 
@@ -176,7 +182,11 @@ class Article(models.Model):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="articles")
     is_local = models.BooleanField("Local staff story", default=False)
     section = models.ForeignKey(
-        Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="primary_articles",
+        Section,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="primary_articles",
         help_text="The main section; also one of `sections`.",
     )
     sections = models.ManyToManyField(Section, blank=True, related_name="articles")
@@ -192,7 +202,9 @@ class Article(models.Model):
     credit_line = models.CharField(max_length=200, blank=True, help_text="Overrides the source's.")
     copyright_notice = models.CharField(max_length=300, blank=True)
     access = models.CharField(
-        max_length=20, choices=Access.choices, blank=True,
+        max_length=20,
+        choices=Access.choices,
+        blank=True,
         help_text="Blank: the source's or section's default.",
     )
     language = models.CharField(max_length=20, blank=True)
@@ -211,7 +223,8 @@ class Article(models.Model):
     wire_version_at = models.DateTimeField(null=True, blank=True)
     content_hash = models.CharField(max_length=64, blank=True, db_index=True)
     editor_locked_fields = models.JSONField(
-        default=list, blank=True,
+        default=list,
+        blank=True,
         help_text="Fields an editor changed; later wire updates leave them alone.",
     )
     duplicate_of = models.ForeignKey(
@@ -224,7 +237,8 @@ class Article(models.Model):
         ordering = ["-published_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["source", "wire_guid"], condition=~Q(wire_guid=""),
+                fields=["source", "wire_guid"],
+                condition=~Q(wire_guid=""),
                 name="article_unique_wire_identity",
             )
         ]
@@ -291,7 +305,8 @@ class Article(models.Model):
     @property
     def was_updated(self) -> bool:
         return bool(
-            self.updated_at and self.published_at
+            self.updated_at
+            and self.published_at
             and self.updated_at - self.published_at > dt.timedelta(minutes=1)
         )
 

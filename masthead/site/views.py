@@ -53,7 +53,9 @@ class SectionView(ArchiveListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
-            heading=self.section.name, section=self.section, description=self.section.description,
+            heading=self.section.name,
+            section=self.section,
+            description=self.section.description,
             **kwargs,
         )
 
@@ -97,7 +99,8 @@ class ArticleView(DetailView):
         article: Article = self.object
         section_block = (
             selectors.section_stories(article.section, limit=5, exclude=article)
-            if article.section else []
+            if article.section
+            else []
         )
         context.update(
             related_stories=selectors.related_articles(article, limit=5),
@@ -108,4 +111,3 @@ class ArticleView(DetailView):
             access=self.access,
         )
         return context
-

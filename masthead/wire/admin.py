@@ -17,8 +17,16 @@ from masthead.wire.models import Feed, IngestLog, NearDuplicate
 
 @admin.register(Feed)
 class FeedAdmin(admin.ModelAdmin):
-    list_display = ["name", "location", "format", "source", "enabled", "poll_interval",
-                    "last_polled_at", "marks_fiction"]
+    list_display = [
+        "name",
+        "location",
+        "format",
+        "source",
+        "enabled",
+        "poll_interval",
+        "last_polled_at",
+        "marks_fiction",
+    ]
     list_filter = ["enabled", "format", "marks_fiction"]
     search_fields = ["name", "location"]
     prepopulated_fields = {"slug": ["name"]}
@@ -48,8 +56,9 @@ class IngestLogAdmin(admin.ModelAdmin):
     def story(self, obj: IngestLog) -> str:
         if obj.article_id is None:
             return ""
-        return format_html('<a href="../../newsroom/article/{}/change/">{}</a>',
-                           obj.article_id, obj.article)
+        return format_html(
+            '<a href="../../newsroom/article/{}/change/">{}</a>', obj.article_id, obj.article
+        )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -69,8 +78,9 @@ class IngestLogAdmin(admin.ModelAdmin):
 
 
 def _story_link(article_id: int, label: object) -> str:
-    return format_html('<a href="{}">{}</a>',
-                       reverse("admin:newsroom_article_change", args=[article_id]), label)
+    return format_html(
+        '<a href="{}">{}</a>', reverse("admin:newsroom_article_change", args=[article_id]), label
+    )
 
 
 class _ReadOnly:
@@ -124,8 +134,14 @@ class NearDuplicateInline(_ReadOnly, admin.TabularInline):
 
 @admin.register(NearDuplicate)
 class NearDuplicateAdmin(_ReadOnly, admin.ModelAdmin):
-    list_display = ["detected_at", "story", "other_story", "similarity", "same_headline",
-                    "same_lead"]
+    list_display = [
+        "detected_at",
+        "story",
+        "other_story",
+        "similarity",
+        "same_headline",
+        "same_lead",
+    ]
     list_filter = ["same_headline", "same_lead"]
     list_select_related = ["article", "other"]
     date_hierarchy = "detected_at"

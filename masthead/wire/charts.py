@@ -79,7 +79,7 @@ def activity_chart(*, hours: int = 48, now: dt.datetime | None = None) -> dict[s
         if slot.hour % 6 == 0:
             parts.append(
                 f'<text x="{left + i * bar:.1f}" y="{height - 10}">'
-                f'{escape(slot.strftime("%-I %p" if slot.hour else "%b %-d"))}</text>'
+                f"{escape(slot.strftime('%-I %p' if slot.hour else '%b %-d'))}</text>"
             )
     parts.append("</svg>")
     legend = [(colour, label, sum(counts[action])) for action, label, colour in SERIES]

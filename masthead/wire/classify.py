@@ -62,8 +62,12 @@ def section_slugs_for(item: WireItem) -> list[str]:
 
 
 def resolve_sections(
-    item: WireItem, *, existing: dict[str, Section], defaults: Iterable[Section] = (),
-    rules: Iterable[dict] = (), also_names: Iterable[str] = (),
+    item: WireItem,
+    *,
+    existing: dict[str, Section],
+    defaults: Iterable[Section] = (),
+    rules: Iterable[dict] = (),
+    also_names: Iterable[str] = (),
 ) -> tuple[list[Section], list[str]]:
     """(sections, extra tag names). Feed defaults first, then IPTC codes, then keyword rules,
     then keywords naming an existing section; never a section that does not exist."""
@@ -131,4 +135,4 @@ def split_dateline(body_html: str) -> tuple[str, str]:
     if not m or m.group("city") != m.group("city").upper() or len(m.group("city").strip()) < 2:
         return "", body_html
     place = " ".join((m.group("city") + (m.group("region") or "")).split())
-    return place, m.group("lead") + body_html[m.end():]
+    return place, m.group("lead") + body_html[m.end() :]

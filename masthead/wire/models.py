@@ -22,21 +22,28 @@ class Feed(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True, help_text="Used in the push URL.")
     location = models.CharField(
-        max_length=1000, blank=True,
+        max_length=1000,
+        blank=True,
         help_text="A file, a drop-folder directory or an http(s) URL. Blank for push-only feeds.",
     )
     format = models.CharField(
-        max_length=20, default="auto",
+        max_length=20,
+        default="auto",
         help_text="auto (detected from the content), or one of: rss_atom, newsml_g2, nitf, ninjs.",
     )
     source = models.ForeignKey(
-        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="feeds",
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="feeds",
         help_text="Blank: the source is taken from each item's provider or credit.",
     )
     default_sections = models.ManyToManyField(Section, blank=True, related_name="+")
     default_tags = models.ManyToManyField(Tag, blank=True, related_name="+")
     keyword_rules = models.JSONField(
-        default=list, blank=True,
+        default=list,
+        blank=True,
         help_text='A list of {"keyword": "harbour", "sections": ["local"], "tags": ["Port"]}; '
         "a keyword found in the headline or summary adds those sections and tags.",
     )
@@ -45,7 +52,8 @@ class Feed(models.Model):
     )
     enabled = models.BooleanField(default=True)
     push_secret = models.CharField(
-        max_length=200, blank=True,
+        max_length=200,
+        blank=True,
         help_text="Shared secret for HMAC-SHA256 signed pushes; blank refuses pushes.",
     )
     marks_fiction = models.BooleanField(
@@ -126,7 +134,9 @@ class WireItemVersion(models.Model):
     text_hash = models.CharField(max_length=64, db_index=True)
     headline_hash = models.CharField(max_length=64, blank=True, db_index=True)
     lead_hash = models.CharField(
-        max_length=64, blank=True, db_index=True,
+        max_length=64,
+        blank=True,
+        db_index=True,
         help_text="Hash of the opening words: the same lead under another headline is a "
         "near-duplicate.",
     )

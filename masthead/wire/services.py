@@ -74,8 +74,14 @@ class ItemResult:
         return reverse("site:article", args=[self.slug]) if self.slug else ""
 
     def as_dict(self) -> dict[str, str | None]:
-        return {"file": self.file, "guid": self.guid, "version": self.version,
-                "action": self.action, "url": self.url or None, "reason": self.reason}
+        return {
+            "file": self.file,
+            "guid": self.guid,
+            "version": self.version,
+            "action": self.action,
+            "url": self.url or None,
+            "reason": self.reason,
+        }
 
 
 @dataclass
@@ -109,8 +115,10 @@ class IngestSummary:
         self.results.extend(other.results)
 
     def line(self) -> str:
-        return (f"ingested {self.new} new, {self.updated} updated, {self.killed} killed, "
-                f"{self.skipped} skipped, {self.errors} errors")
+        return (
+            f"ingested {self.new} new, {self.updated} updated, {self.killed} killed, "
+            f"{self.skipped} skipped, {self.errors} errors"
+        )
 
 
 @dataclass
@@ -151,8 +159,15 @@ class _Context:
             default_sections = list(feed.default_sections.all())
             default_tags = [t.name for t in feed.default_tags.all()]
             rules = list(feed.keyword_rules or [])
-        return cls(feed=feed, source=source, file=file, sections=sections,
-                   default_sections=default_sections, default_tags=default_tags, rules=rules)
+        return cls(
+            feed=feed,
+            source=source,
+            file=file,
+            sections=sections,
+            default_sections=default_sections,
+            default_tags=default_tags,
+            rules=rules,
+        )
 
     def source_for(self, item: WireItem) -> Source:
         if self.source is not None:
@@ -197,7 +212,10 @@ def source_for_name(name: str, *, credit: str = "", copyright_text: str = "") ->
     try:
         with transaction.atomic():
             return Source.objects.create(
-                name=name, slug=slug, kind=Source.Kind.WIRE, credit_line=(credit or name)[:200],
+                name=name,
+                slug=slug,
+                kind=Source.Kind.WIRE,
+                credit_line=(credit or name)[:200],
                 copyright_template=copyright_text[:300],
             )
     except IntegrityError:  # created by a concurrent worker in the meantime
@@ -208,7 +226,10 @@ def source_for_name(name: str, *, credit: str = "", copyright_text: str = "") ->
 
 
 def ingest_path(
-    path_or_url: str, *, source_name: str | None = None, feed: Feed | None = None,
+    path_or_url: str,
+    *,
+    source_name: str | None = None,
+    feed: Feed | None = None,
     progress: Progress | None = None,
 ) -> IngestSummary:
     """Ingest a file, every file in a directory (sorted by name), or an http(s) URL."""
@@ -221,8 +242,9 @@ def ingest_path(
             return _file_error(path_or_url, exc, feed=feed)
         if data is None:  # 304 Not Modified
             return IngestSummary()
-        return ingest_bytes(data, file=path_or_url, source_name=source_name, feed=feed,
-                            progress=progress)
+        return ingest_bytes(
+            data, file=path_or_url, source_name=source_name, feed=feed, progress=progress
+        )
     path = Path(path_or_url)
     if path.is_dir():
         summary = IngestSummary()
@@ -236,7 +258,10 @@ def ingest_path(
 
 
 def ingest_file(
-    path: Path, *, source_name: str | None = None, feed: Feed | None = None,
+    path: Path,
+    *,
+    source_name: str | None = None,
+    feed: Feed | None = None,
     progress: Progress | None = None,
 ) -> IngestSummary:
     try:
@@ -247,14 +272,18 @@ def ingest_file(
     except IngestError as exc:
         return _file_error(str(path), exc, feed=feed)
     except OSError as exc:
-        return _file_error(str(path), IngestError(f"cannot read file: {exc.strerror or exc}"),
-                           feed=feed)
-    return ingest_bytes(data, file=str(path), source_name=source_name, feed=feed,
-                        progress=progress)
+        return _file_error(
+            str(path), IngestError(f"cannot read file: {exc.strerror or exc}"), feed=feed
+        )
+    return ingest_bytes(data, file=str(path), source_name=source_name, feed=feed, progress=progress)
 
 
 def ingest_bytes(
-    data: bytes, *, file: str = "", source_name: str | None = None, feed: Feed | None = None,
+    data: bytes,
+    *,
+    file: str = "",
+    source_name: str | None = None,
+    feed: Feed | None = None,
     progress: Progress | None = None,
 ) -> IngestSummary:
     """Ingest one document (which may hold many items)."""
@@ -279,14 +308,20 @@ def ingest_entries(
     total = len(entries)
     for index, entry in enumerate(entries):
         if isinstance(entry, Unchanged):
-            summary.results.append(ItemResult(context.file, entry.guid, entry.version_label,
-                                              Action.SKIPPED, "unchanged"))
+            summary.results.append(
+                ItemResult(
+                    context.file, entry.guid, entry.version_label, Action.SKIPPED, "unchanged"
+                )
+            )
         elif isinstance(entry, IngestError):
             summary.results.append(_entry_error(entry, context))
         elif (entry.guid, entry.content_hash) in stored:
             # The cheap path: same guid, same bytes; no cleaning, no transaction.
-            summary.results.append(ItemResult(context.file, entry.guid, entry.version_label,
-                                              Action.SKIPPED, "unchanged"))
+            summary.results.append(
+                ItemResult(
+                    context.file, entry.guid, entry.version_label, Action.SKIPPED, "unchanged"
+                )
+            )
         else:
             summary.results.append(ingest_item(entry, context=context))
         if progress and (index + 1) % 100 == 0:
@@ -307,7 +342,7 @@ def _unchanged_guids(pairs: list[tuple[str, str]]) -> set[str]:
     wanted = dict(pairs)
     guids = list(wanted)
     for start in range(0, len(guids), LOOKUP_BATCH):
-        chunk = guids[start:start + LOOKUP_BATCH]
+        chunk = guids[start : start + LOOKUP_BATCH]
         for guid, chash in Article.objects.filter(wire_guid__in=chunk).values_list(
             "wire_guid", "content_hash"
         ):
@@ -324,7 +359,7 @@ def _lookup(items: list[WireItem]) -> tuple[set[tuple[str, str]], set[tuple[int,
     existing: set[tuple[int, str]] = set()
     guids = list(wanted)
     for start in range(0, len(guids), LOOKUP_BATCH):
-        rows = Article.objects.filter(wire_guid__in=guids[start:start + LOOKUP_BATCH])
+        rows = Article.objects.filter(wire_guid__in=guids[start : start + LOOKUP_BATCH])
         for source_id, guid, chash in rows.values_list("source_id", "wire_guid", "content_hash"):
             existing.add((source_id, guid))
             if chash:
@@ -353,8 +388,9 @@ def ingest_item(item: WireItem, *, context: _Context) -> ItemResult:
             return _entry_error(exc, context)
         except actions.ActionError as exc:
             return _entry_error(
-                IngestError(str(exc), guid=item.guid, version=item.version_label,
-                            excerpt=item.raw_excerpt),
+                IngestError(
+                    str(exc), guid=item.guid, version=item.version_label, excerpt=item.raw_excerpt
+                ),
                 context,
             )
     raise AssertionError("unreachable")  # pragma: no cover
@@ -368,13 +404,13 @@ def _apply(item: WireItem, context: _Context, *, locked_lookup: bool = False) ->
         # The row lock makes a concurrent worker applying another version of this story wait
         # for us, so versions are compared against what is really stored.
         article = (
-            Article.objects.select_for_update()
-            .filter(source=source, wire_guid=item.guid).first()
+            Article.objects.select_for_update().filter(source=source, wire_guid=item.guid).first()
         )
     if article is None and item.replaces:
         article = (
             Article.objects.select_for_update()
-            .filter(source=source, wire_guid=item.replaces).first()
+            .filter(source=source, wire_guid=item.replaces)
+            .first()
         )
     result = ItemResult(context.file, item.guid, item.version_label, Action.SKIPPED)
     if article is not None and article.content_hash == item.content_hash:
@@ -385,8 +421,12 @@ def _apply(item: WireItem, context: _Context, *, locked_lookup: bool = False) ->
         reason = item.ednote or "Withdrawn by the agency"
         if article is None:
             article = actions.create_killed_placeholder(
-                source=source, guid=item.guid, headline=_clean_plain(item.headline),
-                reason=reason, content_hash=item.content_hash, version=item.version,
+                source=source,
+                guid=item.guid,
+                headline=_clean_plain(item.headline),
+                reason=reason,
+                content_hash=item.content_hash,
+                version=item.version,
                 version_at=item.version_at,
             )
         elif article.is_killed:
@@ -432,26 +472,43 @@ def _apply(item: WireItem, context: _Context, *, locked_lookup: bool = False) ->
         if item.replaces and article.wire_guid == item.replaces:
             content.wire_guid = item.guid
             article.wire_guid = item.guid
-        actions.UpdateFromWireAction(article=article, content=content,
-                                     reason=f"wire version {item.version_label}",
-                                     at=item.version_at).execute()
+        actions.UpdateFromWireAction(
+            article=article,
+            content=content,
+            reason=f"wire version {item.version_label}",
+            at=item.version_at,
+        ).execute()
         result.action = Action.UPDATED
     if item.correction and item.correction != article.correction_note:
         actions.ApplyCorrectionAction(
             article=article, note=_clean_plain(item.correction), at=item.version_at
         ).execute()
-    actions.insert_rows(WireItemVersion, [{
-        "article_id": article.pk, "source_id": source.pk, "guid": item.guid,
-        "version": item.version, "version_at": item.version_at,
-        "content_hash": item.content_hash, "text_hash": prepared.text_hash,
-        "headline_hash": prepared.headline_hash, "lead_hash": prepared.lead_hash,
-    }])
+    actions.insert_rows(
+        WireItemVersion,
+        [
+            {
+                "article_id": article.pk,
+                "source_id": source.pk,
+                "guid": item.guid,
+                "version": item.version,
+                "version_at": item.version_at,
+                "content_hash": item.content_hash,
+                "text_hash": prepared.text_hash,
+                "headline_hash": prepared.headline_hash,
+                "lead_hash": prepared.lead_hash,
+            }
+        ],
+    )
     if context.fingerprints is not None:
-        for kind, value in (("text", prepared.text_hash), ("headline", prepared.headline_hash),
-                            ("lead", prepared.lead_hash)):
+        for kind, value in (
+            ("text", prepared.text_hash),
+            ("headline", prepared.headline_hash),
+            ("lead", prepared.lead_hash),
+        ):
             if value:
                 context.fingerprints.setdefault(value, []).append(
-                    _Seen(article.pk, kind, source.pk, item.guid))
+                    _Seen(article.pk, kind, source.pk, item.guid)
+                )
     return _done(result, article, context=context, item=item, repairs=repairs)
 
 
@@ -480,8 +537,11 @@ def _prepare(item: WireItem, context: _Context) -> _Prepared:
     content, repairs, body = _content(item, context)
     headline = content.fields["headline"]
     return _Prepared(
-        content=content, repairs=repairs, text_hash=text_fingerprint(headline, body),
-        headline_hash=text_fingerprint(headline, ""), lead_hash=lead_fingerprint(body),
+        content=content,
+        repairs=repairs,
+        text_hash=text_fingerprint(headline, body),
+        headline_hash=text_fingerprint(headline, ""),
+        lead_hash=lead_fingerprint(body),
         # What `unique_slug` would try first (same rule), checked for a whole file at once.
         slug=slugify(headline)[:192].strip("-") or "story",
     )
@@ -503,8 +563,11 @@ def _content(item: WireItem, context: _Context) -> tuple[actions.WireContent, li
     summary = clean_plain(item.summary)
     feed = context.feed
     sections, rule_tags = classify.resolve_sections(
-        item, existing=context.sections, defaults=context.default_sections,
-        rules=context.rules, also_names=item.keywords,
+        item,
+        existing=context.sections,
+        defaults=context.default_sections,
+        rules=context.rules,
+        also_names=item.keywords,
     )
     tags = context.default_tags + classify.tag_names_for(item) + rule_tags
     now = timezone.now()
@@ -528,10 +591,16 @@ def _content(item: WireItem, context: _Context) -> tuple[actions.WireContent, li
         "is_fiction": item.is_fiction or bool(feed is not None and feed.marks_fiction),
     }
     content = actions.WireContent(
-        fields=fields, sections=sections, tags=tags,
+        fields=fields,
+        sections=sections,
+        tags=tags,
         bylines=[clean_plain(b)[:150] for b in item.bylines if clean_plain(b)],
-        wire_guid=item.guid[:500], wire_version=item.version, wire_version_at=item.version_at,
-        content_hash=item.content_hash, published_at=published_at, publish=publish,
+        wire_guid=item.guid[:500],
+        wire_version=item.version,
+        wire_version_at=item.version_at,
+        content_hash=item.content_hash,
+        published_at=published_at,
+        publish=publish,
         cache=context.cache,
     )
     if item.notes:
@@ -588,14 +657,18 @@ def _prefetch(items: list[WireItem], context: _Context) -> None:
         except IngestError:
             continue  # reported when the item is applied, in its own transaction
     context.prepared = prepared
-    hashes = {h for p in prepared.values()
-              for h in (p.text_hash, p.headline_hash, p.lead_hash) if h}
+    hashes = {
+        h for p in prepared.values() for h in (p.text_hash, p.headline_hash, p.lead_hash) if h
+    }
     context.fingerprints = _fingerprints(hashes)
     slugs = list({p.slug for p in prepared.values()})
     taken: set[str] = set()
     for start in range(0, len(slugs), LOOKUP_BATCH):
-        taken.update(Article.objects.filter(slug__in=slugs[start:start + LOOKUP_BATCH])
-                     .values_list("slug", flat=True))
+        taken.update(
+            Article.objects.filter(slug__in=slugs[start : start + LOOKUP_BATCH]).values_list(
+                "slug", flat=True
+            )
+        )
     context.free_slugs = set(slugs) - taken
 
 
@@ -605,14 +678,16 @@ def _fingerprints(hashes: set[str]) -> dict[str, list[_Seen]]:
     wanted = list(hashes)
     live = WireItemVersion.objects.exclude(article__status=Article.Status.KILLED).order_by()
     for start in range(0, len(wanted), LOOKUP_BATCH):
-        chunk = wanted[start:start + LOOKUP_BATCH]
+        chunk = wanted[start : start + LOOKUP_BATCH]
         rows = live.filter(
             Q(text_hash__in=chunk) | Q(headline_hash__in=chunk) | Q(lead_hash__in=chunk)
-        ).values_list("article_id", "text_hash", "headline_hash", "lead_hash", "source_id",
-                      "guid")
+        ).values_list("article_id", "text_hash", "headline_hash", "lead_hash", "source_id", "guid")
         for article_id, text_hash, headline_hash, lead_hash, source_id, guid in rows:
-            for kind, value in (("text", text_hash), ("headline", headline_hash),
-                                ("lead", lead_hash)):
+            for kind, value in (
+                ("text", text_hash),
+                ("headline", headline_hash),
+                ("lead", lead_hash),
+            ):
                 if value in hashes:
                     found.setdefault(value, []).append(_Seen(article_id, kind, source_id, guid))
     return found
@@ -622,30 +697,37 @@ def _similar(prepared: _Prepared, context: _Context, *, fresh_read: bool = False
     """Live stories with the same text, headline or lead, exact-text matches first."""
     if context.fingerprints is None or fresh_read:
         fingerprints = _fingerprints(
-            {h for h in (prepared.text_hash, prepared.headline_hash, prepared.lead_hash) if h})
+            {h for h in (prepared.text_hash, prepared.headline_hash, prepared.lead_hash) if h}
+        )
     else:
         fingerprints = context.fingerprints
     seen: list[_Seen] = []
-    for kind, value in (("text", prepared.text_hash), ("headline", prepared.headline_hash),
-                        ("lead", prepared.lead_hash)):
+    for kind, value in (
+        ("text", prepared.text_hash),
+        ("headline", prepared.headline_hash),
+        ("lead", prepared.lead_hash),
+    ):
         seen += [s for s in fingerprints.get(value, []) if s.kind == kind] if value else []
     return [s for s in seen if s.article_id not in context.killed][:20]
 
 
-def _duplicate_of(similar: list[_Seen], *, source: Source, guid: str,
-                  context: _Context) -> Article | None:
+def _duplicate_of(
+    similar: list[_Seen], *, source: Source, guid: str, context: _Context
+) -> Article | None:
     for seen in similar:
         if seen.kind == "text" and (seen.source_id, seen.guid) != (source.pk, guid):
-            article = (Article.objects.exclude(status=Article.Status.KILLED)
-                       .filter(pk=seen.article_id).first())
+            article = (
+                Article.objects.exclude(status=Article.Status.KILLED)
+                .filter(pk=seen.article_id)
+                .first()
+            )
             if article is not None:
                 return article
             context.killed.add(seen.article_id)
     return None
 
 
-def _link_near_duplicates(similar: list[_Seen], article: Article,
-                          prepared: _Prepared) -> list[str]:
+def _link_near_duplicates(similar: list[_Seen], article: Article, prepared: _Prepared) -> list[str]:
     """Record, for editors, the live stories sharing this one's headline or lead paragraph
     (not merged: two agencies' takes on one event are both worth keeping). Returns their
     paths, for the ingest log."""
@@ -663,11 +745,14 @@ def _link_near_duplicates(similar: list[_Seen], article: Article,
     for other in others:
         found = {
             "similarity": round(jaccard(mine, shingles(f"{other.headline} {other.body}")), 3),
-            "same_headline": "headline" in kinds[other.pk], "same_lead": "lead" in kinds[other.pk],
+            "same_headline": "headline" in kinds[other.pk],
+            "same_lead": "lead" in kinds[other.pk],
         }
         # Both ways, so that each story's admin page lists the other.
-        links += [NearDuplicate(article=article, other=other, **found),
-                  NearDuplicate(article=other, other=article, **found)]
+        links += [
+            NearDuplicate(article=article, other=other, **found),
+            NearDuplicate(article=other, other=article, **found),
+        ]
     NearDuplicate.objects.bulk_create(links, ignore_conflicts=True)
     return [o.get_absolute_url() for o in others]
 
@@ -675,7 +760,7 @@ def _link_near_duplicates(similar: list[_Seen], article: Article,
 def shingles(html: str, size: int = 3) -> set[tuple[str, ...]]:
     """Word trigrams of a story's text (markup ignored), the usual near-duplicate measure."""
     words = _WORD.findall(_TAG.sub(" ", html).lower())
-    return {tuple(words[i:i + size]) for i in range(max(len(words) - size + 1, 1))}
+    return {tuple(words[i : i + size]) for i in range(max(len(words) - size + 1, 1))}
 
 
 def jaccard(a: set, b: set) -> float:
@@ -683,22 +768,36 @@ def jaccard(a: set, b: set) -> float:
 
 
 def _done(
-    result: ItemResult, article: Article | None, *, context: _Context, item: WireItem,
-    log: bool = True, repairs: Iterable[str] = (),
+    result: ItemResult,
+    article: Article | None,
+    *,
+    context: _Context,
+    item: WireItem,
+    log: bool = True,
+    repairs: Iterable[str] = (),
 ) -> ItemResult:
     if article is not None:
         result.article_id = article.pk
         if article.status != Article.Status.KILLED:
             result.slug = article.slug
     if log:
-        actions.insert_rows(IngestLog, [{
-            "feed_id": context.feed.pk if context.feed and context.feed.pk else None,
-            "source_id": article.source_id if article is not None else None,
-            "file": context.file[:1000], "guid": item.guid[:500],
-            "version": item.version_label[:100], "action": result.action,
-            "reason": result.reason, "repairs": list(repairs),
-            "raw_excerpt": item.raw_excerpt, "article_id": article.pk if article else None,
-        }])
+        actions.insert_rows(
+            IngestLog,
+            [
+                {
+                    "feed_id": context.feed.pk if context.feed and context.feed.pk else None,
+                    "source_id": article.source_id if article is not None else None,
+                    "file": context.file[:1000],
+                    "guid": item.guid[:500],
+                    "version": item.version_label[:100],
+                    "action": result.action,
+                    "reason": result.reason,
+                    "repairs": list(repairs),
+                    "raw_excerpt": item.raw_excerpt,
+                    "article_id": article.pk if article else None,
+                }
+            ],
+        )
     return result
 
 
@@ -706,13 +805,24 @@ def _entry_error(exc: IngestError, context: _Context) -> ItemResult:
     action = Action.SKIPPED if isinstance(exc, Ignored) else Action.ERROR
     IngestLog.objects.create(
         feed=context.feed if context.feed and context.feed.pk else None,
-        file=context.file[:1000], guid=exc.guid[:500], version=exc.version[:100],
-        action=action, reason=exc.reason, raw_excerpt=exc.excerpt,
+        file=context.file[:1000],
+        guid=exc.guid[:500],
+        version=exc.version[:100],
+        action=action,
+        reason=exc.reason,
+        raw_excerpt=exc.excerpt,
     )
     return ItemResult(context.file, exc.guid, exc.version, action, exc.reason)
 
 
 def _file_error(file: str, exc: IngestError, *, feed: Feed | None) -> IngestSummary:
-    context = _Context(feed=feed, source=None, file=file, sections={}, default_sections=[],
-                       default_tags=[], rules=[])
+    context = _Context(
+        feed=feed,
+        source=None,
+        file=file,
+        sections={},
+        default_sections=[],
+        default_tags=[],
+        rules=[],
+    )
     return IngestSummary(results=[_entry_error(exc, context)])

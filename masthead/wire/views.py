@@ -1,7 +1,7 @@
 """The push endpoint: an agency POSTs an item, signed with the feed's shared secret.
 
-    POST /wire/push/<feed-slug>/
-    X-Masthead-Signature: sha256=<hex HMAC-SHA256 of the raw body, keyed with the push secret>
+POST /wire/push/<feed-slug>/
+X-Masthead-Signature: sha256=<hex HMAC-SHA256 of the raw body, keyed with the push secret>
 """
 
 from __future__ import annotations

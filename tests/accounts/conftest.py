@@ -14,9 +14,7 @@ from tests.factories import ArticleFactory
 
 CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "correct horse battery staple"
-GOOGLEBOT_UA = (
-    "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
-)
+GOOGLEBOT_UA = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
 GOOGLEBOT_IP = "66.249.66.1"
 
 
@@ -30,17 +28,26 @@ def _accounts_settings(settings, tmp_path):
     settings.MASTHEAD_METER_WINDOW_DAYS = 30
     settings.MASTHEAD_TRUSTED_PROXIES = 0
     ranges = tmp_path / "googlebot.json"
-    ranges.write_text(json.dumps({
-        "creationTime": "2026-11-01T00:00:00.000000",
-        "prefixes": [{"ipv4Prefix": "66.249.64.0/19"}, {"ipv6Prefix": "2001:4860:4801:10::/64"}],
-    }))
+    ranges.write_text(
+        json.dumps(
+            {
+                "creationTime": "2026-11-01T00:00:00.000000",
+                "prefixes": [
+                    {"ipv4Prefix": "66.249.64.0/19"},
+                    {"ipv6Prefix": "2001:4860:4801:10::/64"},
+                ],
+            }
+        )
+    )
     settings.MASTHEAD_CRAWLER_RANGES_PATH = ranges
 
 
 @pytest.fixture
 def reader(db) -> User:
     user = User.objects.create_user(
-        username="reader-1", email="reader@example.org", password=PASSWORD,
+        username="reader-1",
+        email="reader@example.org",
+        password=PASSWORD,
         display_name="Ada Reader",
     )
     return user

@@ -41,8 +41,10 @@ def test_the_section_default_applies_to_staff_stories():
     ("body", "lead"),
     [
         ("<p>One.</p><p>Two.</p>", "<p>One.</p>"),
-        ('<figure><img src="x.jpg" alt=""></figure><p> </p><p>First <b>real</b>.</p><p>Two</p>',
-         "<p>First <b>real</b>.</p>"),
+        (
+            '<figure><img src="x.jpg" alt=""></figure><p> </p><p>First <b>real</b>.</p><p>Two</p>',
+            "<p>First <b>real</b>.</p>",
+        ),
         ("Just text with no paragraphs at all.", "<p>Just text with no paragraphs at all.</p>"),
         ("", ""),
     ],

@@ -29,9 +29,7 @@ def test_it_shows_the_account(client, reader):
 def test_it_changes_the_email_and_asks_to_confirm_it(client, reader):
     User.objects.filter(pk=reader.pk).update(email_verified=True)
     client.force_login(reader)
-    response = client.post(
-        "/accounts/email/", {"email": "New@Example.org", "password": PASSWORD}
-    )
+    response = client.post("/accounts/email/", {"email": "New@Example.org", "password": PASSWORD})
     assert response["Location"] == "/accounts/"
     reader.refresh_from_db()
     assert reader.email == "new@example.org" and not reader.email_verified

@@ -105,8 +105,13 @@ def test_it_verifies_nobody_by_range_when_the_file_is_missing(settings, tmp_path
 
 @pytest.mark.parametrize(
     "document",
-    [{}, {"prefixes": "x"}, {"prefixes": [{"ipv4Prefix": "not-an-ip"}]},
-     {"prefixes": [{"ipv4Prefix": "0.0.0.0/0"}]}, {"prefixes": [{"other": 1}]}],
+    [
+        {},
+        {"prefixes": "x"},
+        {"prefixes": [{"ipv4Prefix": "not-an-ip"}]},
+        {"prefixes": [{"ipv4Prefix": "0.0.0.0/0"}]},
+        {"prefixes": [{"other": 1}]},
+    ],
 )
 def test_it_rejects_malformed_range_documents(document):
     with pytest.raises(ValueError):
@@ -115,10 +120,14 @@ def test_it_rejects_malformed_range_documents(document):
 
 def test_the_command_installs_ranges_from_a_file(settings, tmp_path):
     source = tmp_path / "download.json"
-    source.write_text(json.dumps({
-        "creationTime": "2026-11-10T00:00:00",
-        "prefixes": [{"ipv4Prefix": "203.0.113.0/24"}, {"ipv6Prefix": "2001:db8::/32"}],
-    }))
+    source.write_text(
+        json.dumps(
+            {
+                "creationTime": "2026-11-10T00:00:00",
+                "prefixes": [{"ipv4Prefix": "203.0.113.0/24"}, {"ipv6Prefix": "2001:db8::/32"}],
+            }
+        )
+    )
     target = tmp_path / "installed" / "googlebot.json"
     settings.MASTHEAD_CRAWLER_RANGES_PATH = target
     call_command("update_crawler_ranges", str(source))

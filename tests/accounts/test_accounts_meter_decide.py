@@ -13,7 +13,8 @@ NOW = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)
 WINDOW = dt.timedelta(days=30)
 
 times = st.datetimes(
-    min_value=dt.datetime(2026, 9, 1), max_value=dt.datetime(2026, 11, 20, 12, 0),
+    min_value=dt.datetime(2026, 9, 1),
+    max_value=dt.datetime(2026, 11, 20, 12, 0),
     timezones=st.just(dt.UTC),
 )
 histories = st.dictionaries(st.integers(1, 60), times, max_size=25)
@@ -24,8 +25,13 @@ allowances = st.integers(0, 12)
 
 def run(level, reader, article_id, history, allowance=6):
     return decide(
-        level=level, reader=reader, article_id=article_id, history=history, now=NOW,
-        window=WINDOW, allowance=allowance,
+        level=level,
+        reader=reader,
+        article_id=article_id,
+        history=history,
+        now=NOW,
+        window=WINDOW,
+        allowance=allowance,
     )
 
 
@@ -39,14 +45,22 @@ def test_it_gives_free_articles_to_everyone_alike(reader, article_id, history):
     assert decision.full and not decision.personal and not decision.record
 
 
-@given(st.sampled_from([Reader.CRAWLER, Reader.STAFF, Reader.SUBSCRIBER]), levels,
-       st.integers(1, 60), histories)
+@given(
+    st.sampled_from([Reader.CRAWLER, Reader.STAFF, Reader.SUBSCRIBER]),
+    levels,
+    st.integers(1, 60),
+    histories,
+)
 def test_it_gives_everything_to_crawlers_staff_and_subscribers(reader, level, aid, history):
     assert run(level, reader, aid, history).full
 
 
-@given(st.sampled_from([Reader.ANONYMOUS, Reader.COOKIELESS]), st.integers(1, 60), histories,
-       allowances)
+@given(
+    st.sampled_from([Reader.ANONYMOUS, Reader.COOKIELESS]),
+    st.integers(1, 60),
+    histories,
+    allowances,
+)
 def test_it_meters_anonymous_readers(reader, article_id, history, allowance):
     decision = run(Level.REGISTRATION, reader, article_id, history, allowance)
     read = recent(history)
@@ -74,8 +88,11 @@ def test_it_never_opens_the_wall_by_reading_more(article_id, history, extra, whe
     assert before.full or not after.full
 
 
-@given(st.sampled_from([Reader.ANONYMOUS, Reader.COOKIELESS, Reader.REGISTERED]),
-       st.integers(1, 60), histories)
+@given(
+    st.sampled_from([Reader.ANONYMOUS, Reader.COOKIELESS, Reader.REGISTERED]),
+    st.integers(1, 60),
+    histories,
+)
 def test_it_keeps_subscriber_stories_for_subscribers(reader, article_id, history):
     history = {k: v for k, v in history.items() if k != article_id}
     decision = run(Level.SUBSCRIBERS, reader, article_id, history, allowance=100)

@@ -17,9 +17,7 @@ LOCKED = "Too many failed sign-in attempts"
 
 
 def sign_in(client, email, password, **extra):
-    return client.post(
-        "/accounts/signin/", {"username": email, "password": password}, **extra
-    )
+    return client.post("/accounts/signin/", {"username": email, "password": password}, **extra)
 
 
 def test_it_signs_in_by_email_in_any_case(client, reader):
@@ -70,12 +68,16 @@ def test_it_counts_from_forwarded_for_behind_a_trusted_proxy(reader, settings):
     settings.MASTHEAD_TRUSTED_PROXIES = 1
     for n in range(5):
         sign_in(Client(HTTP_X_FORWARDED_FOR="1.2.3.4, 192.0.2.50"), f"x{n}@example.org", "wrong")
-    assert LOCKED in sign_in(
-        Client(HTTP_X_FORWARDED_FOR="192.0.2.50"), reader.email, PASSWORD
-    ).content.decode()
-    assert sign_in(
-        Client(HTTP_X_FORWARDED_FOR="192.0.2.51"), reader.email, PASSWORD
-    ).status_code == 302
+    assert (
+        LOCKED
+        in sign_in(
+            Client(HTTP_X_FORWARDED_FOR="192.0.2.50"), reader.email, PASSWORD
+        ).content.decode()
+    )
+    assert (
+        sign_in(Client(HTTP_X_FORWARDED_FOR="192.0.2.51"), reader.email, PASSWORD).status_code
+        == 302
+    )
 
 
 def test_it_lifts_the_lock_after_the_window(reader, settings):

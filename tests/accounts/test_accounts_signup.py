@@ -97,13 +97,21 @@ def test_it_limits_sign_ups_per_client_address(settings):
 
     settings.MASTHEAD_SIGNUP_MAX_PER_HOUR = 2
     for n in range(2):
-        response = Client().post("/accounts/signup/", {
-            "email": f"reader{n}@example.org", "password": "a long harbour passphrase",
-        })
+        response = Client().post(
+            "/accounts/signup/",
+            {
+                "email": f"reader{n}@example.org",
+                "password": "a long harbour passphrase",
+            },
+        )
         assert response.status_code == 302
-    blocked = Client().post("/accounts/signup/", {
-        "email": "reader9@example.org", "password": "a long harbour passphrase",
-    })
+    blocked = Client().post(
+        "/accounts/signup/",
+        {
+            "email": "reader9@example.org",
+            "password": "a long harbour passphrase",
+        },
+    )
     assert blocked.status_code == 429
     assert "Too many requests from your network" in blocked.content.decode()
     from masthead.accounts.models import User

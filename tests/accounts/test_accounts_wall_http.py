@@ -143,9 +143,7 @@ def test_it_marks_reader_dependent_pages_private(client, make_story):
     assert "Cookie" in response["Vary"]
 
 
-def test_it_never_lets_a_shared_cache_serve_the_whole_page_to_a_walled_reader(
-    settings, make_story
-):
+def test_it_never_lets_a_shared_cache_serve_the_whole_page_to_a_walled_reader(settings, make_story):
     """With Django's own page cache in front, as a CDN would sit: a verified crawler's (or a
     metered reader's) whole page must not come back to a reader who is past the meter."""
     settings.MIDDLEWARE = [
@@ -238,8 +236,7 @@ def test_it_returns_a_walled_reader_to_the_story_whole_after_signing_up(client, 
     assert not is_whole(read(client, stories[3]), stories[3])
     response = client.post(
         f"/accounts/signup/?next={stories[3].get_absolute_url()}",
-        {"email": "new@example.org", "password": PASSWORD,
-         "next": stories[3].get_absolute_url()},
+        {"email": "new@example.org", "password": PASSWORD, "next": stories[3].get_absolute_url()},
     )
     assert response.status_code == 302
     assert response["Location"] == stories[3].get_absolute_url()
@@ -254,13 +251,9 @@ def test_it_merges_the_visitors_history_when_a_reader_signs_in(client, make_stor
     stories = [make_story() for _ in range(2)]
     for story in stories:
         read(client, story)
-    response = client.post(
-        "/accounts/signin/", {"username": reader.email, "password": PASSWORD}
-    )
+    response = client.post("/accounts/signin/", {"username": reader.email, "password": PASSWORD})
     assert response.status_code == 302
-    assert set(reader.meter_reads.values_list("article_id", flat=True)) == {
-        s.pk for s in stories
-    }
+    assert set(reader.meter_reads.values_list("article_id", flat=True)) == {s.pk for s in stories}
 
 
 def test_it_keeps_a_story_read_before_signing_in_readable_when_it_turns_subscriber_only(

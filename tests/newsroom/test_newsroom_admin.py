@@ -23,23 +23,42 @@ def form_data(article: Article, **changes) -> dict:
     # The admin shows and reads times in the paper's time zone.
     published = timezone.localtime(article.published_at)
     data = {
-        "headline": article.headline, "slug": article.slug, "summary": article.summary,
-        "body": article.body, "dateline": article.dateline, "byline": article.byline,
+        "headline": article.headline,
+        "slug": article.slug,
+        "summary": article.summary,
+        "body": article.body,
+        "dateline": article.dateline,
+        "byline": article.byline,
         "status": article.status,
         "published_at_0": published.strftime("%Y-%m-%d"),
         "published_at_1": published.strftime("%H:%M:%S"),
-        "updated_at_0": "", "updated_at_1": "", "embargo_until_0": "", "embargo_until_1": "",
-        "access": article.access, "source": article.source_id,
+        "updated_at_0": "",
+        "updated_at_1": "",
+        "embargo_until_0": "",
+        "embargo_until_1": "",
+        "access": article.access,
+        "source": article.source_id,
         "section": article.section_id or "",
         "sections": [s.pk for s in article.sections.all()],
         "tags": [t.pk for t in article.tags.all()],
-        "credit_line": "", "copyright_notice": "", "canonical_url": "", "image_url": "",
-        "image_alt": "", "language": "", "correction_note": article.correction_note,
-        "corrected_at_0": "", "corrected_at_1": "", "kill_reason": "",
-        "authorships-TOTAL_FORMS": "0", "authorships-INITIAL_FORMS": "0",
-        "authorships-MIN_NUM_FORMS": "0", "authorships-MAX_NUM_FORMS": "1000",
-        "revisions-TOTAL_FORMS": "0", "revisions-INITIAL_FORMS": "0",
-        "revisions-MIN_NUM_FORMS": "0", "revisions-MAX_NUM_FORMS": "1000",
+        "credit_line": "",
+        "copyright_notice": "",
+        "canonical_url": "",
+        "image_url": "",
+        "image_alt": "",
+        "language": "",
+        "correction_note": article.correction_note,
+        "corrected_at_0": "",
+        "corrected_at_1": "",
+        "kill_reason": "",
+        "authorships-TOTAL_FORMS": "0",
+        "authorships-INITIAL_FORMS": "0",
+        "authorships-MIN_NUM_FORMS": "0",
+        "authorships-MAX_NUM_FORMS": "1000",
+        "revisions-TOTAL_FORMS": "0",
+        "revisions-INITIAL_FORMS": "0",
+        "revisions-MIN_NUM_FORMS": "0",
+        "revisions-MAX_NUM_FORMS": "1000",
     }
     data.update(changes)
     return data
@@ -48,8 +67,13 @@ def form_data(article: Article, **changes) -> dict:
 @pytest.fixture
 def wire_story():
     world = SectionFactory(name="World", slug="world")
-    return ArticleFactory(source=SourceFactory(), sections=[world], tags=[TagFactory()],
-                          wire_guid="urn:wire:1", wire_version=1)
+    return ArticleFactory(
+        source=SourceFactory(),
+        sections=[world],
+        tags=[TagFactory()],
+        wire_guid="urn:wire:1",
+        wire_version=1,
+    )
 
 
 def change_url(article: Article) -> str:
@@ -59,9 +83,14 @@ def change_url(article: Article) -> str:
 def test_it_locks_fields_an_editor_changed_and_keeps_a_revision(client, editor, wire_story):
     client.force_login(editor)
     before = Article.objects.get(pk=wire_story.pk)
-    response = client.post(change_url(wire_story), form_data(
-        wire_story, headline="A sharper headline", body="<p>Edited <script>x()</script>body</p>",
-    ))
+    response = client.post(
+        change_url(wire_story),
+        form_data(
+            wire_story,
+            headline="A sharper headline",
+            body="<p>Edited <script>x()</script>body</p>",
+        ),
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     wire_story.refresh_from_db()
     assert wire_story.published_at == before.published_at.replace(microsecond=0)
@@ -74,9 +103,14 @@ def test_it_locks_fields_an_editor_changed_and_keeps_a_revision(client, editor, 
 
 def test_it_kills_through_the_newsroom_action(client, editor, wire_story):
     client.force_login(editor)
-    response = client.post(change_url(wire_story), form_data(
-        wire_story, status=Article.Status.KILLED, kill_reason="Legal: withdrawn by the agency",
-    ))
+    response = client.post(
+        change_url(wire_story),
+        form_data(
+            wire_story,
+            status=Article.Status.KILLED,
+            kill_reason="Legal: withdrawn by the agency",
+        ),
+    )
     assert response.status_code == 302
     wire_story.refresh_from_db()
     assert wire_story.status == Article.Status.KILLED and wire_story.killed_at is not None
@@ -88,9 +122,14 @@ def test_it_kills_through_the_newsroom_action(client, editor, wire_story):
 
 def test_it_asks_for_a_reason_before_killing_rather_than_failing(client, editor, wire_story):
     client.force_login(editor)
-    response = client.post(change_url(wire_story), form_data(
-        wire_story, status=Article.Status.KILLED, kill_reason="",
-    ))
+    response = client.post(
+        change_url(wire_story),
+        form_data(
+            wire_story,
+            status=Article.Status.KILLED,
+            kill_reason="",
+        ),
+    )
     assert response.status_code == 200
     assert "Say why the story is withdrawn" in response.content.decode()
     wire_story.refresh_from_db()
@@ -99,9 +138,13 @@ def test_it_asks_for_a_reason_before_killing_rather_than_failing(client, editor,
 
 def test_it_shows_a_correction_with_its_time(client, editor, wire_story):
     client.force_login(editor)
-    client.post(change_url(wire_story), form_data(
-        wire_story, correction_note="An earlier version gave the wrong date.",
-    ))
+    client.post(
+        change_url(wire_story),
+        form_data(
+            wire_story,
+            correction_note="An earlier version gave the wrong date.",
+        ),
+    )
     wire_story.refresh_from_db()
     assert wire_story.corrected_at is not None
     client.logout()

@@ -13,10 +13,19 @@ pytestmark = pytest.mark.django_db
 
 
 def site_snapshot() -> set[tuple]:
-    return set(Article.objects.values_list(
-        "slug", "headline", "body", "status", "published_at", "source__slug", "is_local",
-        "is_fiction", "dateline",
-    ))
+    return set(
+        Article.objects.values_list(
+            "slug",
+            "headline",
+            "body",
+            "status",
+            "published_at",
+            "source__slug",
+            "is_local",
+            "is_fiction",
+            "dateline",
+        )
+    )
 
 
 def load_demo() -> str:

@@ -30,15 +30,16 @@ def test_it_shows_only_published_due_unembargoed_originals():
     past_embargo = ArticleFactory(embargo_until=now - dt.timedelta(minutes=5))
     assert set(Article.objects.published()) == {visible, past_embargo}
     assert [a.is_visible() for a in (visible, past_embargo)] == [True, True]
-    assert not any(a.is_visible() for a in Article.objects.exclude(
-        pk__in=[visible.pk, past_embargo.pk]))
+    assert not any(
+        a.is_visible() for a in Article.objects.exclude(pk__in=[visible.pk, past_embargo.pk])
+    )
 
 
 def test_it_fills_the_copyright_template_with_the_publication_year():
-    source = SourceFactory(copyright_template="™ & © {year} Cable News Network, Inc.",
-                           credit_line="The-CNN-Wire")
-    article = ArticleFactory(source=source,
-                             published_at=dt.datetime(2025, 6, 1, tzinfo=dt.UTC))
+    source = SourceFactory(
+        copyright_template="™ & © {year} Cable News Network, Inc.", credit_line="The-CNN-Wire"
+    )
+    article = ArticleFactory(source=source, published_at=dt.datetime(2025, 6, 1, tzinfo=dt.UTC))
     assert article.copyright == "™ & © 2025 Cable News Network, Inc."
     assert article.credit == "The-CNN-Wire"
     article.credit_line = "Reuters via CNN"

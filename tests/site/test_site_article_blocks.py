@@ -21,7 +21,8 @@ pytestmark = pytest.mark.django_db
 def block(html: str, kind: str) -> str:
     match = re.search(
         rf'<(section|aside) class="block block--{kind}" aria-labelledby="block-{kind}">(.*?)</\1>',
-        html, re.S,
+        html,
+        re.S,
     )
     assert match, f"no {kind} block"
     return match.group(2)
@@ -34,16 +35,34 @@ def story_world():
     local = SectionFactory(name="Local", slug="local")
     wire = SourceFactory(name="Harbor Light Wire", slug="hlw")
     energy, baltics, markets = (TagFactory(name=n) for n in ("Energy", "Baltics", "Markets"))
-    article = ArticleFactory(source=wire, sections=[world], tags=[energy, baltics],
-                             headline="Interconnector talks stall")
-    related = [ArticleFactory(source=wire, sections=[world], tags=[energy, baltics],
-                              headline=f"Interconnector follow-up {i}") for i in range(5)]
-    unrelated = ArticleFactory(source=wire, sections=[business], tags=[markets],
-                               headline="Stocks close higher")
-    local_story = ArticleFactory(source=StaffSourceFactory(), is_local=True, sections=[local],
-                                 headline="Library opens new wing")
-    return {"article": article, "related": related, "unrelated": unrelated,
-            "local": local_story, "world": world}
+    article = ArticleFactory(
+        source=wire, sections=[world], tags=[energy, baltics], headline="Interconnector talks stall"
+    )
+    related = [
+        ArticleFactory(
+            source=wire,
+            sections=[world],
+            tags=[energy, baltics],
+            headline=f"Interconnector follow-up {i}",
+        )
+        for i in range(5)
+    ]
+    unrelated = ArticleFactory(
+        source=wire, sections=[business], tags=[markets], headline="Stocks close higher"
+    )
+    local_story = ArticleFactory(
+        source=StaffSourceFactory(),
+        is_local=True,
+        sections=[local],
+        headline="Library opens new wing",
+    )
+    return {
+        "article": article,
+        "related": related,
+        "unrelated": unrelated,
+        "local": local_story,
+        "world": world,
+    }
 
 
 def test_it_shows_each_block_headed_exactly_by_its_name(client, story_world):

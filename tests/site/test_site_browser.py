@@ -24,13 +24,21 @@ def site_content():
     wire = SourceFactory(name="Harbor Light Wire", slug="hlw", credit_line="Harbor Light Wire")
     tags = [TagFactory(name=n) for n in ("Energy", "Baltics")]
     stories = [
-        ArticleFactory(source=wire, sections=[world], tags=tags,
-                       headline=f"Riga cable talks {'open stall run drag halt end'.split()[i]}",
-                       body="<p>" + "A long paragraph of fictional wire copy. " * 30 + "</p>")
+        ArticleFactory(
+            source=wire,
+            sections=[world],
+            tags=tags,
+            headline=f"Riga cable talks {'open stall run drag halt end'.split()[i]}",
+            body="<p>" + "A long paragraph of fictional wire copy. " * 30 + "</p>",
+        )
         for i in range(6)
     ]
-    ArticleFactory(source=StaffSourceFactory(), is_local=True, sections=[local],
-                   headline="Port Alder library opens a new wing")
+    ArticleFactory(
+        source=StaffSourceFactory(),
+        is_local=True,
+        sections=[local],
+        headline="Port Alder library opens a new wing",
+    )
     return stories
 
 
@@ -38,12 +46,14 @@ def site_content():
 def test_it_reads_without_javascript_and_without_sideways_scrolling(
     chromium, live_server, site_content, name, width
 ):
-    context = chromium.new_context(java_script_enabled=False,
-                                   viewport={"width": width, "height": 900})
+    context = chromium.new_context(
+        java_script_enabled=False, viewport={"width": width, "height": 900}
+    )
     page = context.new_page()
     external = []
-    page.on("request", lambda r: None if r.url.startswith(live_server.url)
-            else external.append(r.url))
+    page.on(
+        "request", lambda r: None if r.url.startswith(live_server.url) else external.append(r.url)
+    )
     for label, path in (("home", "/"), ("article", site_content[0].get_absolute_url())):
         response = page.goto(live_server.url + path)
         assert response.status == 200
@@ -66,9 +76,15 @@ def test_it_reads_without_javascript_and_without_sideways_scrolling(
         page.goto(live_server.url + path)
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
         assert scroll_width <= width, f"{name} {path}: {scroll_width}px wide in {width}px"
-        results = Axe().run(page, options={
-            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "best-practice"]}
-        })
+        results = Axe().run(
+            page,
+            options={
+                "runOnly": {
+                    "type": "tag",
+                    "values": ["wcag2a", "wcag2aa", "wcag21aa", "best-practice"],
+                }
+            },
+        )
         assert results.violations_count == 0, f"{path}: {results.generate_report()}"
     context.close()
 
@@ -91,9 +107,15 @@ def test_it_passes_accessibility_checks_on_search_account_and_wall_pages(
     for name, path in paths.items():
         response = page.goto(live_server.url + path)
         assert response.status == 200, name
-        results = Axe().run(page, options={
-            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "best-practice"]}
-        })
+        results = Axe().run(
+            page,
+            options={
+                "runOnly": {
+                    "type": "tag",
+                    "values": ["wcag2a", "wcag2aa", "wcag21aa", "best-practice"],
+                }
+            },
+        )
         assert results.violations_count == 0, f"{name}: {results.generate_report()}"
     assert "Access this article for free." in page.content()
     context.close()

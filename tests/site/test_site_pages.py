@@ -29,20 +29,29 @@ def newsroom():
     local = SectionFactory(name="Local", slug="local", position=5)
     hidden = SectionFactory(name="Obituaries", slug="obituaries", position=9, in_nav=False)
     wire = SourceFactory(
-        name="CNN Wire", slug="cnn-wire", credit_line="The-CNN-Wire",
+        name="CNN Wire",
+        slug="cnn-wire",
+        credit_line="The-CNN-Wire",
         copyright_template="™ & © {year} Cable News Network, Inc.",
     )
     staff = StaffSourceFactory()
     tags = [TagFactory(name=n) for n in ("Europe", "Political", "US", "World")]
-    return {"world": world, "us": us, "local": local, "hidden": hidden, "wire": wire,
-            "staff": staff, "tags": tags}
+    return {
+        "world": world,
+        "us": us,
+        "local": local,
+        "hidden": hidden,
+        "wire": wire,
+        "staff": staff,
+        "tags": tags,
+    }
 
 
 def test_it_shows_masthead_nav_and_date_banner_once_on_every_page_type(client, newsroom):
-    article = ArticleFactory(source=newsroom["wire"], sections=[newsroom["world"]],
-                             tags=newsroom["tags"])
-    urls = ["/", "/section/world/", f"/tag/{newsroom['tags'][0].slug}/",
-            article.get_absolute_url()]
+    article = ArticleFactory(
+        source=newsroom["wire"], sections=[newsroom["world"]], tags=newsroom["tags"]
+    )
+    urls = ["/", "/section/world/", f"/tag/{newsroom['tags'][0].slug}/", article.get_absolute_url()]
     for url in urls:
         html = client.get(url).content.decode()
         assert html.count("Today: ") == 1, url
@@ -57,13 +66,19 @@ def test_it_shows_masthead_nav_and_date_banner_once_on_every_page_type(client, n
     ("utc_now", "expected"),
     [
         # 07:30 UTC on Nov 29 is still Nov 28 in Los Angeles (UTC-8).
-        (dt.datetime(2026, 11, 29, 7, 30, tzinfo=dt.UTC),
-         'Today: <time datetime="2026-11-28">November 28, 2026</time>'),
-        (dt.datetime(2026, 11, 29, 8, 30, tzinfo=dt.UTC),
-         'Today: <time datetime="2026-11-29">November 29, 2026</time>'),
+        (
+            dt.datetime(2026, 11, 29, 7, 30, tzinfo=dt.UTC),
+            'Today: <time datetime="2026-11-28">November 28, 2026</time>',
+        ),
+        (
+            dt.datetime(2026, 11, 29, 8, 30, tzinfo=dt.UTC),
+            'Today: <time datetime="2026-11-29">November 29, 2026</time>',
+        ),
         # Summer time: UTC-7.
-        (dt.datetime(2026, 7, 4, 6, 59, tzinfo=dt.UTC),
-         'Today: <time datetime="2026-07-03">July 3, 2026</time>'),
+        (
+            dt.datetime(2026, 7, 4, 6, 59, tzinfo=dt.UTC),
+            'Today: <time datetime="2026-07-03">July 3, 2026</time>',
+        ),
     ],
 )
 def test_it_dates_the_banner_in_the_papers_time_zone(client, newsroom, utc_now, expected):
@@ -76,16 +91,25 @@ def test_it_follows_the_configured_time_zone(client, newsroom, settings):
     settings.TIME_ZONE = "Asia/Tokyo"
     with time_machine.travel(dt.datetime(2026, 11, 29, 20, 0, tzinfo=dt.UTC), tick=False):
         html = client.get("/").content.decode()
-    assert "Today: <time datetime=\"2026-11-30\">November 30, 2026</time>" in html
+    assert 'Today: <time datetime="2026-11-30">November 30, 2026</time>' in html
 
 
 def test_it_renders_the_home_front_with_top_stories_sections_local_and_popular(client, newsroom):
-    wire = [ArticleFactory(source=newsroom["wire"], sections=[newsroom["world"]],
-                           headline=f"World story {i}") for i in range(3)]
-    us_story = ArticleFactory(source=newsroom["wire"], sections=[newsroom["us"]],
-                              headline="A U.S. story")
-    local = ArticleFactory(source=newsroom["staff"], is_local=True,
-                           sections=[newsroom["local"]], headline="Ferry schedule changes")
+    wire = [
+        ArticleFactory(
+            source=newsroom["wire"], sections=[newsroom["world"]], headline=f"World story {i}"
+        )
+        for i in range(3)
+    ]
+    us_story = ArticleFactory(
+        source=newsroom["wire"], sections=[newsroom["us"]], headline="A U.S. story"
+    )
+    local = ArticleFactory(
+        source=newsroom["staff"],
+        is_local=True,
+        sections=[newsroom["local"]],
+        headline="Ferry schedule changes",
+    )
     html = client.get("/").content.decode()
     assert 'id="top-stories"' in html
     for a in [*wire, us_story, local]:
@@ -99,17 +123,34 @@ def test_it_renders_the_home_front_with_top_stories_sections_local_and_popular(c
 
 def test_it_hides_drafts_killed_embargoed_and_scheduled_stories_from_fronts(client, newsroom):
     now = timezone.now()
-    visible = ArticleFactory(source=newsroom["wire"], sections=[newsroom["world"]],
-                             headline="Visible story")
+    visible = ArticleFactory(
+        source=newsroom["wire"], sections=[newsroom["world"]], headline="Visible story"
+    )
     hidden = [
-        ArticleFactory(source=newsroom["wire"], sections=[newsroom["world"]],
-                       headline="Draft story", status=Article.Status.DRAFT),
-        ArticleFactory(source=newsroom["wire"], sections=[newsroom["world"]],
-                       headline="Killed story", status=Article.Status.KILLED),
-        ArticleFactory(source=newsroom["wire"], sections=[newsroom["world"]],
-                       headline="Embargoed story", embargo_until=now + dt.timedelta(hours=2)),
-        ArticleFactory(source=newsroom["wire"], sections=[newsroom["world"]],
-                       headline="Scheduled story", published_at=now + dt.timedelta(hours=2)),
+        ArticleFactory(
+            source=newsroom["wire"],
+            sections=[newsroom["world"]],
+            headline="Draft story",
+            status=Article.Status.DRAFT,
+        ),
+        ArticleFactory(
+            source=newsroom["wire"],
+            sections=[newsroom["world"]],
+            headline="Killed story",
+            status=Article.Status.KILLED,
+        ),
+        ArticleFactory(
+            source=newsroom["wire"],
+            sections=[newsroom["world"]],
+            headline="Embargoed story",
+            embargo_until=now + dt.timedelta(hours=2),
+        ),
+        ArticleFactory(
+            source=newsroom["wire"],
+            sections=[newsroom["world"]],
+            headline="Scheduled story",
+            published_at=now + dt.timedelta(hours=2),
+        ),
     ]
     for url in ("/", "/section/world/"):
         html = client.get(url).content.decode()
@@ -120,8 +161,11 @@ def test_it_hides_drafts_killed_embargoed_and_scheduled_stories_from_fronts(clie
 
 def test_it_shows_an_embargoed_story_once_its_time_has_come(client, newsroom):
     now = timezone.now()
-    story = ArticleFactory(source=newsroom["wire"], sections=[newsroom["world"]],
-                           embargo_until=now + dt.timedelta(hours=2))
+    story = ArticleFactory(
+        source=newsroom["wire"],
+        sections=[newsroom["world"]],
+        embargo_until=now + dt.timedelta(hours=2),
+    )
     assert client.get(story.get_absolute_url()).status_code == 404
     with time_machine.travel(now + dt.timedelta(hours=3)):
         assert client.get(story.get_absolute_url()).status_code == 200
@@ -131,13 +175,22 @@ def test_it_shows_an_embargoed_story_once_its_time_has_come(client, newsroom):
 def test_it_paginates_section_pages_newest_first(client, newsroom, settings):
     settings.MASTHEAD_PAGE_SIZE = 3
     now = timezone.now()
-    stories = [ArticleFactory(source=newsroom["wire"], sections=[newsroom["us"]],
-                              headline=f"Story number {i:02d}",
-                              published_at=now - dt.timedelta(hours=i)) for i in range(7)]
+    stories = [
+        ArticleFactory(
+            source=newsroom["wire"],
+            sections=[newsroom["us"]],
+            headline=f"Story number {i:02d}",
+            published_at=now - dt.timedelta(hours=i),
+        )
+        for i in range(7)
+    ]
     page1 = client.get("/section/us/").content.decode()
     page3 = client.get("/section/us/?page=3").content.decode()
-    assert page1.index("Story number 00") < page1.index("Story number 01") < page1.index(
-        "Story number 02")
+    assert (
+        page1.index("Story number 00")
+        < page1.index("Story number 01")
+        < page1.index("Story number 02")
+    )
     assert "Story number 03" not in page1
     assert "Story number 06" in page3 and "Page 3 of 3" in page3
     assert 'rel="next"' in page1
@@ -151,7 +204,7 @@ def test_it_lists_a_tags_stories_and_404s_unknown_sections_and_tags(client, news
     untagged = ArticleFactory(source=newsroom["wire"], headline="Untagged story")
     html = client.get(europe.get_absolute_url()).content.decode()
     assert tagged.headline in html and untagged.headline not in html
-    assert "<h1 class=\"page-heading\">Europe</h1>" in html
+    assert '<h1 class="page-heading">Europe</h1>' in html
     assert client.get("/section/nope/").status_code == 404
     assert client.get("/tag/nope/").status_code == 404
 
@@ -159,7 +212,9 @@ def test_it_lists_a_tags_stories_and_404s_unknown_sections_and_tags(client, news
 def test_it_renders_an_article_with_all_its_parts(client, newsroom):
     with time_machine.travel(dt.datetime(2025, 3, 5, 18, 0, tzinfo=dt.UTC), tick=False):
         article = ArticleFactory(
-            source=newsroom["wire"], sections=[newsroom["world"]], tags=newsroom["tags"],
+            source=newsroom["wire"],
+            sections=[newsroom["world"]],
+            tags=newsroom["tags"],
             headline="Latvia’s minister meets NATO allies",
             dateline="Brussels, Belgium (CNN)",
             body="<p>Andris Sprūds said “someday” — on Wednesday.</p><p>More.</p>",
@@ -183,7 +238,8 @@ def test_it_renders_an_article_with_all_its_parts(client, newsroom):
 def test_it_shows_updated_time_and_correction_note(client, newsroom):
     now = timezone.now()
     article = ArticleFactory(
-        source=newsroom["wire"], published_at=now - dt.timedelta(hours=5),
+        source=newsroom["wire"],
+        published_at=now - dt.timedelta(hours=5),
         updated_at=now - dt.timedelta(hours=1),
         correction_note="An earlier version misspelled the minister's name.",
         corrected_at=now - dt.timedelta(hours=1),
@@ -203,8 +259,11 @@ def test_it_answers_404_for_unknown_slugs_and_drafts(client, newsroom):
 
 def test_it_answers_410_gone_for_a_withdrawn_story_without_its_text(client, newsroom):
     article = ArticleFactory(
-        source=newsroom["wire"], status=Article.Status.KILLED, kill_reason="Legal",
-        headline="Withdrawn headline", body="<p>Secret withdrawn text.</p>",
+        source=newsroom["wire"],
+        status=Article.Status.KILLED,
+        kill_reason="Legal",
+        headline="Withdrawn headline",
+        body="<p>Secret withdrawn text.</p>",
     )
     response = client.get(article.get_absolute_url())
     assert response.status_code == 410

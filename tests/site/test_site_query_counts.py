@@ -19,21 +19,39 @@ pytestmark = pytest.mark.django_db
 
 
 def populate(n: int) -> dict:
-    sections = [SectionFactory(name=n_, slug=s) for n_, s in
-                (("U.S.", "us"), ("World", "world"), ("Business", "business"), ("Local", "local"))]
+    sections = [
+        SectionFactory(name=n_, slug=s)
+        for n_, s in (
+            ("U.S.", "us"),
+            ("World", "world"),
+            ("Business", "business"),
+            ("Local", "local"),
+        )
+    ]
     tags = [TagFactory(name=f"Topic {i}") for i in range(6)]
     sources = [SourceFactory(name=f"Wire {i}", slug=f"wire-{i}") for i in range(3)]
     staff = StaffSourceFactory()
     authors = [AuthorFactory(name=f"Writer {i}") for i in range(4)]
     made = []
     for i in range(n):
-        made.append(ArticleFactory(
-            source=sources[i % 3], sections=[sections[i % 3], sections[(i + 1) % 3]],
-            tags=tags[i % 4: i % 4 + 3], authors=authors[i % 3: i % 3 + 2],
-        ))
+        made.append(
+            ArticleFactory(
+                source=sources[i % 3],
+                sections=[sections[i % 3], sections[(i + 1) % 3]],
+                tags=tags[i % 4 : i % 4 + 3],
+                authors=authors[i % 3 : i % 3 + 2],
+            )
+        )
         if i % 3 == 0:
-            made.append(ArticleFactory(source=staff, is_local=True, sections=[sections[3]],
-                                       tags=tags[:2], authors=authors[:1]))
+            made.append(
+                ArticleFactory(
+                    source=staff,
+                    is_local=True,
+                    sections=[sections[3]],
+                    tags=tags[:2],
+                    authors=authors[:1],
+                )
+            )
     return {"articles": made, "tags": tags, "sections": sections}
 
 

@@ -28,15 +28,21 @@ def fetch(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
 
 
 def test_it_serves_the_site_with_hashed_compressed_static_files_and_stops_cleanly(tmp_path):
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.update(MASTHEAD_DATA_DIR=str(tmp_path), ALLOWED_HOSTS="127.0.0.1")
     masthead = [sys.executable, "-m", "masthead"]
     subprocess.run([*masthead, "migrate", "-v0"], env=env, cwd=REPO, check=True, timeout=120)
     port = free_port()
     proc = subprocess.Popen(
         [*masthead, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-        env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -58,8 +64,9 @@ def test_it_serves_the_site_with_hashed_compressed_static_files_and_stops_cleanl
         assert headers.get("Content-Encoding") == "gzip"
         assert "max-age=315360000" in headers.get("Cache-Control", "")
         # The task worker and the wire poller run beside the web server.
-        children = subprocess.run(["ps", "-o", "args=", "--ppid", str(proc.pid)],
-                                  capture_output=True, text=True).stdout
+        children = subprocess.run(
+            ["ps", "-o", "args=", "--ppid", str(proc.pid)], capture_output=True, text=True
+        ).stdout
         assert "gunicorn" in children and "db_worker" in children and "wire poll" in children
     finally:
         proc.send_signal(signal.SIGTERM)

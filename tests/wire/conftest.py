@@ -38,8 +38,14 @@ def desk_sections(db):
     return {
         slug: SectionFactory(name=name, slug=slug)
         for slug, name in [
-            ("us", "U.S."), ("world", "World"), ("politics", "Politics"),
-            ("business", "Business"), ("technology", "Technology"), ("health", "Health"),
-            ("lifestyle", "Lifestyle"), ("sports", "Sports"), ("local", "Local"),
+            ("us", "U.S."),
+            ("world", "World"),
+            ("politics", "Politics"),
+            ("business", "Business"),
+            ("technology", "Technology"),
+            ("health", "Health"),
+            ("lifestyle", "Lifestyle"),
+            ("sports", "Sports"),
+            ("local", "Local"),
         ]
     }

@@ -55,8 +55,9 @@ def test_it_refuses_to_kill_twice():
         KillArticleAction(article=article, reason="again").execute()
 
 
-def test_it_sends_nothing_when_the_transaction_rolls_back(changes,
-                                                          django_capture_on_commit_callbacks):
+def test_it_sends_nothing_when_the_transaction_rolls_back(
+    changes, django_capture_on_commit_callbacks
+):
     from django.db import transaction
 
     article = ArticleFactory()
@@ -76,7 +77,9 @@ def test_it_applies_a_correction_and_an_embargo():
         EmbargoArticleAction(article=article, until=NOW + dt.timedelta(hours=2)).execute()
     article.refresh_from_db()
     assert (article.correction_note, article.corrected_at) == (
-        "An earlier version misspelt a name.", NOW)
+        "An earlier version misspelt a name.",
+        NOW,
+    )
     assert not Article.objects.published(now=NOW).exists()
     assert Article.objects.published(now=NOW + dt.timedelta(hours=3)).exists()
     with pytest.raises(ActionError):

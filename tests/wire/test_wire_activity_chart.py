@@ -18,8 +18,9 @@ NOW = dt.datetime(2026, 11, 28, 18, 30, tzinfo=dt.UTC)
 
 def log(action: str, hours_ago: float, n: int = 1) -> None:
     for _ in range(n):
-        IngestLog.objects.create(action=action, created=NOW - dt.timedelta(hours=hours_ago),
-                                 guid="g")
+        IngestLog.objects.create(
+            action=action, created=NOW - dt.timedelta(hours=hours_ago), guid="g"
+        )
 
 
 def test_it_counts_each_action_per_hour_with_empty_hours_as_zero():

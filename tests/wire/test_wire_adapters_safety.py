@@ -24,8 +24,9 @@ DTD_FETCH = b"""<?xml version="1.0"?>
 <newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="g" version="1"/>"""
 
 
-@pytest.mark.parametrize("data", [BILLION_LAUGHS, XXE, DTD_FETCH, BILLION_LAUGHS.decode()
-                                  .encode("utf-16")])
+@pytest.mark.parametrize(
+    "data", [BILLION_LAUGHS, XXE, DTD_FETCH, BILLION_LAUGHS.decode().encode("utf-16")]
+)
 def test_it_refuses_entity_attacks(data):
     with pytest.raises(UnsafeInput, match="declares XML entities"):
         detect(data).parse(data)
@@ -51,15 +52,18 @@ def test_it_does_not_load_an_external_dtd():
     assert root.tag == "nitf"
 
 
-@pytest.mark.parametrize(("data", "name"), [
-    (b'<?xml version="1.0"?><rss version="2.0"/>', "rss_atom"),
-    (b'<feed xmlns="http://www.w3.org/2005/Atom"/>', "rss_atom"),
-    (b"<rdf:RDF xmlns:rdf='x'/>", "rss_atom"),
-    (b"\xef\xbb\xbf<newsMessage/>", "newsml_g2"),
-    (b"<!-- c --><!DOCTYPE nitf><nitf/>", "nitf"),
-    (b'  {"uri": "x"}', "ninjs"),
-    (b"[]", "ninjs"),
-])
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (b'<?xml version="1.0"?><rss version="2.0"/>', "rss_atom"),
+        (b'<feed xmlns="http://www.w3.org/2005/Atom"/>', "rss_atom"),
+        (b"<rdf:RDF xmlns:rdf='x'/>", "rss_atom"),
+        (b"\xef\xbb\xbf<newsMessage/>", "newsml_g2"),
+        (b"<!-- c --><!DOCTYPE nitf><nitf/>", "nitf"),
+        (b'  {"uri": "x"}', "ninjs"),
+        (b"[]", "ninjs"),
+    ],
+)
 def test_it_detects_the_format_from_content(data, name):
     assert detect(data).name == name
 
@@ -71,27 +75,33 @@ def test_it_names_an_unsupported_format():
         detect(b"   ")
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("2018-10-23T12:00:00Z", "2018-10-23T12:00:00+00:00"),
-    ("20020225T143000-0500", "2002-02-25T14:30:00-05:00"),
-    ("2016-01-12 12:35:40", "2016-01-12T12:35:40+00:00"),
-    ("2026-11-23", "2026-11-23T00:00:00+00:00"),
-    ("Next Monday", None),
-    ("YYYYMMDD000000-HHMM", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2018-10-23T12:00:00Z", "2018-10-23T12:00:00+00:00"),
+        ("20020225T143000-0500", "2002-02-25T14:30:00-05:00"),
+        ("2016-01-12 12:35:40", "2016-01-12T12:35:40+00:00"),
+        ("2026-11-23", "2026-11-23T00:00:00+00:00"),
+        ("Next Monday", None),
+        ("YYYYMMDD000000-HHMM", None),
+        ("", None),
+    ],
+)
 def test_it_reads_wire_timestamps(value, expected):
     parsed = parse_when(value)
     assert (parsed.isoformat() if parsed else None) == expected
 
 
-@pytest.mark.parametrize(("body", "dateline", "rest"), [
-    ("<p>RIGA, Latvia (HLW) — The vote.</p>", "RIGA, Latvia", "<p>The vote.</p>"),
-    ("<p>LIEPĀJA, Latvia (CP) — Boats.</p>", "LIEPĀJA, Latvia", "<p>Boats.</p>"),
-    ("LONDON (Reuters) - Shares fell.", "LONDON", "Shares fell."),
-    ("<p>PORT ALDER, Ore. — The council.</p>", "PORT ALDER, Ore.", "<p>The council.</p>"),
-    ("<p>The council - voted.</p>", "", "<p>The council - voted.</p>"),
-    ("<p>US stocks — rose.</p>", "", "<p>US stocks — rose.</p>"),
-])
+@pytest.mark.parametrize(
+    ("body", "dateline", "rest"),
+    [
+        ("<p>RIGA, Latvia (HLW) — The vote.</p>", "RIGA, Latvia", "<p>The vote.</p>"),
+        ("<p>LIEPĀJA, Latvia (CP) — Boats.</p>", "LIEPĀJA, Latvia", "<p>Boats.</p>"),
+        ("LONDON (Reuters) - Shares fell.", "LONDON", "Shares fell."),
+        ("<p>PORT ALDER, Ore. — The council.</p>", "PORT ALDER, Ore.", "<p>The council.</p>"),
+        ("<p>The council - voted.</p>", "", "<p>The council - voted.</p>"),
+        ("<p>US stocks — rose.</p>", "", "<p>US stocks — rose.</p>"),
+    ],
+)
 def test_it_lifts_a_wire_dateline_out_of_the_body(body, dateline, rest):
     assert split_dateline(body) == (dateline, rest)

@@ -83,8 +83,14 @@ def test_it_prints_one_json_object_per_item(feed_file, tmp_path):
     assert code == 1
     assert [r["action"] for r in rows] == ["new", "new", "error"]
     article = Article.objects.get(wire_guid="hlw-1")
-    assert rows[0] == {"file": str(feed_file), "guid": "hlw-1", "version": rows[0]["version"],
-                       "action": "new", "url": article.get_absolute_url(), "reason": ""}
+    assert rows[0] == {
+        "file": str(feed_file),
+        "guid": "hlw-1",
+        "version": rows[0]["version"],
+        "action": "new",
+        "url": article.get_absolute_url(),
+        "reason": "",
+    }
     assert rows[2]["file"] == str(bad) and "malformed JSON" in rows[2]["reason"]
 
 

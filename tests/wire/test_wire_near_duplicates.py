@@ -11,8 +11,10 @@ from masthead.wire.services import ingest_bytes
 
 pytestmark = pytest.mark.django_db
 
-LEAD = ("The county board voted five to two on Tuesday night to close the Port Alder ferry "
-        "terminal for repairs through the spring, ending weeks of argument over the budget")
+LEAD = (
+    "The county board voted five to two on Tuesday night to close the Port Alder ferry "
+    "terminal for repairs through the spring, ending weeks of argument over the budget"
+)
 
 
 def rss(guid: str, headline: str, body: str) -> bytes:
@@ -36,28 +38,38 @@ def ingest(guid: str, headline: str, body: str, source: str):
 
 
 def test_it_links_two_wires_stories_with_the_same_lead_under_other_headlines():
-    first = ingest("a-1", "Ferry terminal to close", f"<p>{LEAD}.</p><p>Alpha's own tail.</p>",
-                   "Alpha Wire")
-    second = ingest("b-1", "Board shuts ferry dock for repairs",
-                    f"<p>{LEAD}.</p><p>Beta adds reaction from riders and the union.</p>",
-                    "Beta Wire")
+    first = ingest(
+        "a-1", "Ferry terminal to close", f"<p>{LEAD}.</p><p>Alpha's own tail.</p>", "Alpha Wire"
+    )
+    second = ingest(
+        "b-1",
+        "Board shuts ferry dock for repairs",
+        f"<p>{LEAD}.</p><p>Beta adds reaction from riders and the union.</p>",
+        "Beta Wire",
+    )
     assert (first.action, second.action) == ("new", "new")
     link = NearDuplicate.objects.get(article_id=second.article_id)
     assert link.other_id == first.article_id
     assert link.same_lead and not link.same_headline
     assert 0.4 < link.similarity < 1.0
     # Both ways, so either story's page shows the other.
-    assert NearDuplicate.objects.filter(article_id=first.article_id,
-                                        other_id=second.article_id).exists()
+    assert NearDuplicate.objects.filter(
+        article_id=first.article_id, other_id=second.article_id
+    ).exists()
     log = IngestLog.objects.get(guid="b-1")
     assert Article.objects.get(pk=first.article_id).get_absolute_url() in log.reason
 
 
 def test_it_links_stories_with_the_same_headline_and_other_text():
-    first = ingest("a-2", "Storm closes coast highway", "<p>Rain and slides near Tillamook.</p>",
-                   "Alpha Wire")
-    second = ingest("b-2", "Storm closes coast highway",
-                    "<p>A different account entirely, from the south end.</p>", "Beta Wire")
+    first = ingest(
+        "a-2", "Storm closes coast highway", "<p>Rain and slides near Tillamook.</p>", "Alpha Wire"
+    )
+    second = ingest(
+        "b-2",
+        "Storm closes coast highway",
+        "<p>A different account entirely, from the south end.</p>",
+        "Beta Wire",
+    )
     link = NearDuplicate.objects.get(article_id=second.article_id)
     assert (link.other_id, link.same_headline, link.same_lead) == (first.article_id, True, False)
 
@@ -70,8 +82,12 @@ def test_it_merges_the_same_text_instead_of_linking_it():
 
 
 def test_it_does_not_link_unrelated_or_killed_stories():
-    ingest("a-4", "Library opens new wing", "<p>Readers queued from dawn for the opening.</p>",
-           "Alpha Wire")
+    ingest(
+        "a-4",
+        "Library opens new wing",
+        "<p>Readers queued from dawn for the opening.</p>",
+        "Alpha Wire",
+    )
     killed = ingest("a-5", "Ferry terminal to close", f"<p>{LEAD}.</p>", "Alpha Wire")
     Article.objects.filter(pk=killed.article_id).update(status=Article.Status.KILLED)
     twin = ingest("b-5", "Board shuts ferry dock", f"<p>{LEAD}.</p><p>More.</p>", "Beta Wire")
@@ -80,8 +96,7 @@ def test_it_does_not_link_unrelated_or_killed_stories():
 
 
 def test_editors_see_the_links_on_the_article_page_and_in_the_wire_admin(admin_client):
-    first = ingest("a-6", "Ferry terminal to close", f"<p>{LEAD}.</p><p>Alpha.</p>",
-                   "Alpha Wire")
+    first = ingest("a-6", "Ferry terminal to close", f"<p>{LEAD}.</p><p>Alpha.</p>", "Alpha Wire")
     second = ingest("b-6", "Board shuts ferry dock", f"<p>{LEAD}.</p><p>Beta.</p>", "Beta Wire")
     page = admin_client.get(f"/admin/newsroom/article/{second.article_id}/change/")
     assert page.status_code == 200

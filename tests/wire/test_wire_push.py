@@ -11,8 +11,14 @@ from masthead.wire.models import Feed
 from masthead.wire.views import expected_signature
 
 pytestmark = pytest.mark.django_db
-ITEM = json.dumps({"uri": "urn:push:1", "headline": "Pushed story", "body_html": "<p>Hi</p>",
-                   "versioncreated": "2026-11-28T10:00:00Z"}).encode()
+ITEM = json.dumps(
+    {
+        "uri": "urn:push:1",
+        "headline": "Pushed story",
+        "body_html": "<p>Hi</p>",
+        "versioncreated": "2026-11-28T10:00:00Z",
+    }
+).encode()
 
 
 @pytest.fixture
@@ -22,8 +28,7 @@ def feed():
 
 def post(client, slug, body, signature):
     headers = {"HTTP_X_MASTHEAD_SIGNATURE": signature} if signature is not None else {}
-    return client.post(f"/wire/push/{slug}/", data=body, content_type="application/json",
-                       **headers)
+    return client.post(f"/wire/push/{slug}/", data=body, content_type="application/json", **headers)
 
 
 def test_it_ingests_a_correctly_signed_push(client, feed):

@@ -27,18 +27,28 @@ def _frozen():
 
 def ninjs(uri="urn:test:story-1", version="1", when="2026-11-28T10:00:00Z", **extra) -> bytes:
     doc = {
-        "uri": uri, "type": "text", "version": version, "versioncreated": when,
-        "firstcreated": "2026-11-28T09:00:00Z", "pubstatus": "usable",
+        "uri": uri,
+        "type": "text",
+        "version": version,
+        "versioncreated": when,
+        "firstcreated": "2026-11-28T09:00:00Z",
+        "pubstatus": "usable",
         "headlines": [{"role": "main", "value": "Harbour council approves ferry plan"}],
-        "bodies": [{"contenttype": "text/html",
-                    "value": "<p>PORT ALDER, Ore. (CP) — The council voted.</p><p>More.</p>"}],
+        "bodies": [
+            {
+                "contenttype": "text/html",
+                "value": "<p>PORT ALDER, Ore. (CP) — The council voted.</p><p>More.</p>",
+            }
+        ],
         "bylines": [{"byline": "By Ana Ruiz"}],
         "located": "Port Alder, Oregon",
         "infosources": [{"name": "Test Press", "role": "source"}],
         "copyrightholder": "Test Press Agency",
         "copyrightnotice": "© 2026 Test Press Agency",
-        "subjects": [{"uri": "http://cv.iptc.org/newscodes/mediatopic/04000000",
-                      "name": "economy"}, {"name": "Ferries", "uri": "https://x.example/t/f"}],
+        "subjects": [
+            {"uri": "http://cv.iptc.org/newscodes/mediatopic/04000000", "name": "economy"},
+            {"name": "Ferries", "uri": "https://x.example/t/f"},
+        ],
     }
     doc.update(extra)
     return json.dumps(doc).encode()
@@ -76,11 +86,17 @@ def test_it_updates_in_place_keeping_slug_and_a_revision():
     article = Article.objects.get()
     slug = article.slug
     received = []
-    article_changed.connect(lambda **kw: received.append(kw["change"]), weak=False,
-                            dispatch_uid="t-upd")
+    article_changed.connect(
+        lambda **kw: received.append(kw["change"]), weak=False, dispatch_uid="t-upd"
+    )
     try:
-        summary = ingest(ninjs(version="2", when="2026-11-28T12:00:00Z",
-                               headlines=[{"role": "main", "value": "Council approves plan"}]))
+        summary = ingest(
+            ninjs(
+                version="2",
+                when="2026-11-28T12:00:00Z",
+                headlines=[{"role": "main", "value": "Council approves plan"}],
+            )
+        )
     finally:
         article_changed.disconnect(dispatch_uid="t-upd")
     assert summary.updated == 1
@@ -95,8 +111,13 @@ def test_it_updates_in_place_keeping_slug_and_a_revision():
 
 def test_it_never_lets_an_older_version_overwrite_a_newer_one():
     ingest(ninjs(version="3", when="2026-11-28T12:00:00Z"))
-    summary = ingest(ninjs(version="2", when="2026-11-28T11:00:00Z",
-                           headlines=[{"role": "main", "value": "Old headline"}]))
+    summary = ingest(
+        ninjs(
+            version="2",
+            when="2026-11-28T11:00:00Z",
+            headlines=[{"role": "main", "value": "Old headline"}],
+        )
+    )
     assert summary.skipped == 1 and "older version" in summary.results[0].reason
     assert Article.objects.get().headline == "Harbour council approves ferry plan"
 
@@ -110,8 +131,13 @@ def test_it_keeps_the_first_of_two_different_items_with_the_same_version():
 
 def test_it_applies_a_correction_with_its_time():
     ingest(ninjs())
-    ingest(ninjs(version="2", when="2026-11-28T13:00:00Z",
-                 ednote="CORRECTION: corrects the spelling of the mayor's name"))
+    ingest(
+        ninjs(
+            version="2",
+            when="2026-11-28T13:00:00Z",
+            ednote="CORRECTION: corrects the spelling of the mayor's name",
+        )
+    )
     article = Article.objects.get()
     assert article.correction_note.startswith("CORRECTION: corrects the spelling")
     assert article.corrected_at == dt.datetime(2026, 11, 28, 13, tzinfo=dt.UTC)
@@ -125,8 +151,13 @@ def test_it_kills_a_story_and_never_resurrects_it():
     assert article.status == Article.Status.KILLED and article.kill_reason == "Legal withdrawal"
     assert not Article.objects.published().exists()
     for version in ("1", "3"):
-        again = ingest(ninjs(version=version, when="2026-11-28T15:00:00Z",
-                             headlines=[{"role": "main", "value": f"v{version}"}]))
+        again = ingest(
+            ninjs(
+                version=version,
+                when="2026-11-28T15:00:00Z",
+                headlines=[{"role": "main", "value": f"v{version}"}],
+            )
+        )
         assert again.skipped == 1
     article.refresh_from_db()
     assert article.is_killed and article.headline == "Harbour council approves ferry plan"
@@ -175,8 +206,13 @@ def test_it_flags_a_near_duplicate_for_editors():
 def test_it_maps_iptc_codes_and_feed_defaults_to_existing_sections_only():
     business = SectionFactory(name="Business", slug="business")
     local = SectionFactory(name="Local", slug="local")
-    feed = Feed.objects.create(name="CP", slug="cp", keyword_rules=[
-        {"keyword": "ferry", "sections": ["ferries-desk"], "tags": ["Ferries rule"]}])
+    feed = Feed.objects.create(
+        name="CP",
+        slug="cp",
+        keyword_rules=[
+            {"keyword": "ferry", "sections": ["ferries-desk"], "tags": ["Ferries rule"]}
+        ],
+    )
     feed.default_sections.set([local])
     feed.default_tags.set([TagFactory(name="Wire")])
     ingest(ninjs(), feed=feed)
@@ -190,10 +226,14 @@ def test_it_maps_iptc_codes_and_feed_defaults_to_existing_sections_only():
 def test_it_prefers_an_agency_desk_subject_over_a_broad_politics_code():
     SectionFactory(name="World", slug="world")
     SectionFactory(name="Politics", slug="politics")
-    ingest(ninjs(subjects=[
-        {"uri": "http://cv.iptc.org/newscodes/mediatopic/11000000", "name": "politics"},
-        {"uri": "https://cp.example/desk/world", "name": "World"},
-    ]))
+    ingest(
+        ninjs(
+            subjects=[
+                {"uri": "http://cv.iptc.org/newscodes/mediatopic/11000000", "name": "politics"},
+                {"uri": "https://cp.example/desk/world", "name": "World"},
+            ]
+        )
+    )
     assert [s.slug for s in Article.objects.get().sections.all()] == ["world"]
 
 
@@ -207,8 +247,13 @@ def test_it_leaves_an_editors_headline_sections_and_tags_alone_on_update():
     article.save()
     article.sections.set([world])
     article.tags.set([TagFactory(name="Picked")])
-    ingest(ninjs(version="2", when="2026-11-28T12:00:00Z",
-                 bodies=[{"contenttype": "text/html", "value": "<p>New body.</p>"}]))
+    ingest(
+        ninjs(
+            version="2",
+            when="2026-11-28T12:00:00Z",
+            bodies=[{"contenttype": "text/html", "value": "<p>New body.</p>"}],
+        )
+    )
     article.refresh_from_db()
     assert article.headline == "Editor's headline" and article.body == "<p>New body.</p>"
     assert list(article.sections.all()) == [world]
@@ -223,8 +268,12 @@ def test_it_uses_the_named_source_and_the_feeds_fiction_flag():
 
 
 def test_it_cleans_text_and_sanitises_html():
-    body = [{"contenttype": "text/html",
-             "value": '<p onclick="x()">CafÃ© opens</p><script>alert(1)</script>'}]
+    body = [
+        {
+            "contenttype": "text/html",
+            "value": '<p onclick="x()">CafÃ© opens</p><script>alert(1)</script>',
+        }
+    ]
     ingest(ninjs(bodies=body, headlines=[{"role": "main", "value": "CafÃ© <b>opens</b>"}]))
     article = Article.objects.get()
     assert article.headline == "Café opens"
@@ -245,16 +294,22 @@ def test_it_quarantines_a_bad_item_and_lets_the_rest_in():
 
 def test_it_records_each_applied_version():
     ingest(ninjs())
-    ingest(ninjs(version="2", when="2026-11-28T12:00:00Z",
-                 bodies=[{"contenttype": "text/html", "value": "<p>v2</p>"}]))
+    ingest(
+        ninjs(
+            version="2",
+            when="2026-11-28T12:00:00Z",
+            bodies=[{"contenttype": "text/html", "value": "<p>v2</p>"}],
+        )
+    )
     assert list(WireItemVersion.objects.order_by("id").values_list("version", flat=True)) == [1, 2]
 
 
 def test_it_follows_an_nitf_replacement_chain_and_kill(corpora):
     from masthead.wire.services import ingest_file
 
-    ingest_file(corpora / "nitf/guardian_nitf_3.5_fishing_replaces_canceled.xml",
-                source_name="IPTC")
+    ingest_file(
+        corpora / "nitf/guardian_nitf_3.5_fishing_replaces_canceled.xml", source_name="IPTC"
+    )
     summary = ingest_file(corpora / "nitf/sd_nitf_fishing_canceled.xml", source_name="IPTC")
     assert summary.killed == 1
     assert Article.objects.get().is_killed

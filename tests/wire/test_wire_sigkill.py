@@ -36,11 +36,16 @@ def _count(db: Path, sql: str) -> int:
 
 def test_it_survives_sigkill_mid_run_without_duplicates_or_half_stories(tmp_path: Path):
     items = [
-        {"uri": f"urn:kill:{n}", "version": "1", "versioncreated": "2026-11-28T10:00:00Z",
-         "headline": f"Story number {n} about the harbour",
-         "body_html": f"<p>Body of story {n}.</p>" * 5,
-         "byline": f"Reporter {n % 7}", "keywords": [f"Topic {n % 11}"],
-         "source": "Kill Test Wire"}
+        {
+            "uri": f"urn:kill:{n}",
+            "version": "1",
+            "versioncreated": "2026-11-28T10:00:00Z",
+            "headline": f"Story number {n} about the harbour",
+            "body_html": f"<p>Body of story {n}.</p>" * 5,
+            "byline": f"Reporter {n % 7}",
+            "keywords": [f"Topic {n % 11}"],
+            "source": "Kill Test Wire",
+        }
         for n in range(ITEMS)
     ]
     big = tmp_path / "big.json"
@@ -51,8 +56,12 @@ def test_it_survives_sigkill_mid_run_without_duplicates_or_half_stories(tmp_path
     subprocess.run(_masthead("migrate", "-v0"), env=env, check=True, timeout=300)  # noqa: S603
     db = data_dir / "masthead.sqlite3"
 
-    proc = subprocess.Popen(_masthead("ingest", str(big)), env=env,  # noqa: S603
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        _masthead("ingest", str(big)),
+        env=env,  # noqa: S603
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 120
     while _count(db, "SELECT COUNT(*) FROM newsroom_article") < ITEMS // 5:
         assert proc.poll() is None, "ingest finished before it could be killed"
@@ -66,15 +75,21 @@ def test_it_survives_sigkill_mid_run_without_duplicates_or_half_stories(tmp_path
 
     # Every story that exists is whole: its byline, tag and version record were written in
     # the same transaction as the story itself.
-    half = ("SELECT COUNT(*) FROM newsroom_article a WHERE "
-            "NOT EXISTS (SELECT 1 FROM newsroom_authorship w WHERE w.article_id = a.id) OR "
-            "NOT EXISTS (SELECT 1 FROM newsroom_article_tags t WHERE t.article_id = a.id) OR "
-            "NOT EXISTS (SELECT 1 FROM wire_wireitemversion v WHERE v.article_id = a.id)")
+    half = (
+        "SELECT COUNT(*) FROM newsroom_article a WHERE "
+        "NOT EXISTS (SELECT 1 FROM newsroom_authorship w WHERE w.article_id = a.id) OR "
+        "NOT EXISTS (SELECT 1 FROM newsroom_article_tags t WHERE t.article_id = a.id) OR "
+        "NOT EXISTS (SELECT 1 FROM wire_wireitemversion v WHERE v.article_id = a.id)"
+    )
     assert _count(db, half) == 0
 
-    rerun = subprocess.run(_masthead("ingest", str(big)), env=env,  # noqa: S603
-                           capture_output=True,
-                           text=True, timeout=600)
+    rerun = subprocess.run(
+        _masthead("ingest", str(big)),
+        env=env,  # noqa: S603
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     new = ITEMS - written
     assert rerun.stdout.strip().splitlines()[-1] == (

@@ -86,7 +86,7 @@ def sniff_head(data: bytes) -> str:
 
 def root_name(head: str) -> str:
     """The local name of the first element after the XML prologue ("" when none)."""
-    rest = head[_PROLOGUE.match(head).end():]  # type: ignore[union-attr]
+    rest = head[_PROLOGUE.match(head).end() :]  # type: ignore[union-attr]
     m = _ROOT.match(rest)
     return m.group(2) if m else ""
 
@@ -117,8 +117,14 @@ def detect(data: bytes) -> Adapter:
 
 def _parser() -> etree.XMLParser:
     return etree.XMLParser(
-        resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False,
-        dtd_validation=False, remove_comments=True, remove_pis=True, recover=False,
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=False,
+        load_dtd=False,
+        dtd_validation=False,
+        remove_comments=True,
+        remove_pis=True,
+        recover=False,
     )
 
 
@@ -150,7 +156,7 @@ def _fix_declared_latin1(data: bytes) -> bytes:
         data.decode("utf-8")
     except UnicodeDecodeError:
         return data
-    return m.group(1) + b"utf-8" + m.group(3) + data[m.end():]
+    return m.group(1) + b"utf-8" + m.group(3) + data[m.end() :]
 
 
 def parse_xml(data: bytes) -> etree._Element:
@@ -283,6 +289,16 @@ def guard(func: Callable[[], list[ParsedEntry]]) -> list[ParsedEntry]:
         return func()
     except IngestError:
         raise
-    except (ValueError, TypeError, KeyError, AttributeError, IndexError, LookupError,
-            RecursionError, etree.LxmlError, UnicodeError, OverflowError) as exc:
+    except (
+        ValueError,
+        TypeError,
+        KeyError,
+        AttributeError,
+        IndexError,
+        LookupError,
+        RecursionError,
+        etree.LxmlError,
+        UnicodeError,
+        OverflowError,
+    ) as exc:
         raise MalformedInput(f"could not read the file: {type(exc).__name__}: {exc}") from exc

@@ -35,8 +35,15 @@ from masthead.wire.items import (
 )
 
 NAR = "http://iptc.org/std/nar/2006-10-01/"
-ITEM_ROOTS = {"newsItem", "packageItem", "newsMessage", "knowledgeItem", "conceptItem",
-              "planningItem", "catalogItem"}
+ITEM_ROOTS = {
+    "newsItem",
+    "packageItem",
+    "newsMessage",
+    "knowledgeItem",
+    "conceptItem",
+    "planningItem",
+    "catalogItem",
+}
 # Fragments of NewsML-G2 documents (as in the IPTC spec's listings): recognised, then refused.
 FRAGMENT_ROOTS = {"groupSet", "contentMeta", "contentSet", "itemMeta", "itemSet"}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -92,7 +99,8 @@ class NewsMLG2Adapter(Adapter):
             skip = unchanged([(g, h) for g, h, _ in keyed if g]) if unchanged else set()
             return [
                 Unchanged(guid=g, content_hash=h, version_label=el.get("version") or "")
-                if g and g in skip else self._entry(el, h)
+                if g and g in skip
+                else self._entry(el, h)
                 for g, h, el in keyed
             ]
         raise MissingField(
@@ -116,7 +124,8 @@ class NewsMLG2Adapter(Adapter):
             refs = [r.get("residref", "") for r in descendants(el, "itemRef")]
             raise Ignored(
                 f"packageItem ignored: its {len(refs)} referenced item(s) are ingested as their "
-                "own newsItems", excerpt=excerpt,
+                "own newsItems",
+                excerpt=excerpt,
             )
         if kind != "newsItem":
             raise Ignored(f"{kind} ignored: not a news story", excerpt=excerpt)
@@ -130,8 +139,7 @@ class NewsMLG2Adapter(Adapter):
         if item_class and not item_class.endswith(":text") and "text" not in item_class:
             raise Ignored(f"{item_class} item ignored: not a text story", excerpt=excerpt)
 
-        item = WireItem(guid=guid, content_hash=chash, format=self.name,
-                        raw_excerpt=excerpt)
+        item = WireItem(guid=guid, content_hash=chash, format=self.name, raw_excerpt=excerpt)
         raw_version = el.get("version")
         item.version = parse_version(raw_version)
         item.version_at = parse_when(text_of(child(item_meta, "versionCreated")))

@@ -129,8 +129,9 @@ class NinjsAdapter(Adapter):
             from masthead.wire.items import Ignored
 
             raise Ignored(f"{kind} item ignored: not a text story", excerpt=excerpt)
-        item = WireItem(guid=guid, content_hash=content_hash(canonical), format=self.name,
-                        raw_excerpt=excerpt)
+        item = WireItem(
+            guid=guid, content_hash=content_hash(canonical), format=self.name, raw_excerpt=excerpt
+        )
         raw_version = d.get("version")
         item.version = parse_version(raw_version)
         if raw_version is not None and not isinstance(raw_version, str):
@@ -169,8 +170,12 @@ class NinjsAdapter(Adapter):
             item.bylines = [_named(by)]
         if not item.bylines and isinstance(d.get("bylines"), list):  # ninjs 2.x
             item.bylines = [
-                n for n in (_str(_lower(b).get("byline")) if isinstance(b, dict) else _str(b)
-                            for b in d["bylines"]) if n
+                n
+                for n in (
+                    _str(_lower(b).get("byline")) if isinstance(b, dict) else _str(b)
+                    for b in d["bylines"]
+                )
+                if n
             ]
         authors = d.get("authors")
         if not item.bylines and isinstance(authors, list):
@@ -190,9 +195,7 @@ class NinjsAdapter(Adapter):
         item.keywords = [k for k in (_str(k) for k in d.get("keywords") or []) if k]
         item.copyright = _str(d.get("copyrightnotice"))
         item.credit = _named(d.get("copyrightholder")) or _str(d.get("source"))
-        item.provider = (
-            _info_source(d) or _str(d.get("source")) or _named(d.get("copyrightholder"))
-        )
+        item.provider = _info_source(d) or _str(d.get("source")) or _named(d.get("copyrightholder"))
         if _str(d.get("usageterms")).lower().startswith("fiction"):
             item.is_fiction = True
         item.language = _str(d.get("language"))

@@ -116,8 +116,10 @@ class NITFAdapter(Adapter):
         for subj in descendants(head, "tobject.subject") if head is not None else []:
             refnum = subj.get("tobject.subject.refnum") or ""
             name = (
-                subj.get("tobject.subject.detail") or subj.get("tobject.subject.matter")
-                or subj.get("tobject.subject.type") or ""
+                subj.get("tobject.subject.detail")
+                or subj.get("tobject.subject.matter")
+                or subj.get("tobject.subject.type")
+                or ""
             )
             item.subjects.append(Subject(name=name, code=f"subj:{refnum}" if refnum else ""))
         item.language = root.get("{http://www.w3.org/XML/1998/namespace}lang") or ""

@@ -24,7 +24,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "source", nargs="?", default=GOOGLEBOT_RANGES_URL,
+            "source",
+            nargs="?",
+            default=GOOGLEBOT_RANGES_URL,
             help="an https:// URL or a local file in Google's format (default: Googlebot's)",
         )
 

@@ -37,21 +37,31 @@ SECTIONS = [
 
 SOURCES: list[dict[str, Any]] = [
     {
-        "slug": "harbor-light-wire", "name": "Harbor Light Wire", "kind": Source.Kind.WIRE,
+        "slug": "harbor-light-wire",
+        "name": "Harbor Light Wire",
+        "kind": Source.Kind.WIRE,
         "credit_line": "Harbor Light Wire",
         "copyright_template": "™ & © {year} Harbor Light Wire Cooperative (fictional)",
-        "default_access": Access.REGISTRATION, "index_policy": Source.IndexPolicy.NOINDEX,
+        "default_access": Access.REGISTRATION,
+        "index_policy": Source.IndexPolicy.NOINDEX,
     },
     {
-        "slug": "continental-press", "name": "Continental Press", "kind": Source.Kind.WIRE,
+        "slug": "continental-press",
+        "name": "Continental Press",
+        "kind": Source.Kind.WIRE,
         "credit_line": "Continental Press",
         "copyright_template": "© {year} Continental Press Agency (fictional)",
-        "default_access": Access.REGISTRATION, "index_policy": Source.IndexPolicy.INDEX,
+        "default_access": Access.REGISTRATION,
+        "index_policy": Source.IndexPolicy.INDEX,
     },
     {
-        "slug": "pacific-ledger", "name": "The Pacific Ledger", "kind": Source.Kind.STAFF,
-        "credit_line": "The Pacific Ledger", "copyright_template": "© {year} The Pacific Ledger",
-        "default_access": Access.FREE, "index_policy": Source.IndexPolicy.INDEX,
+        "slug": "pacific-ledger",
+        "name": "The Pacific Ledger",
+        "kind": Source.Kind.STAFF,
+        "credit_line": "The Pacific Ledger",
+        "copyright_template": "© {year} The Pacific Ledger",
+        "default_access": Access.FREE,
+        "index_policy": Source.IndexPolicy.INDEX,
     },
 ]
 
@@ -87,10 +97,14 @@ class Command(BaseCommand):
         from masthead.discovery.tasks import run_pending_refreshes
 
         run_pending_refreshes()
-        self.stdout.write(self.style.SUCCESS(
-            "Demo content: wire {new} new, {updated} updated, {killed} killed, {skipped} skipped, "
-            "{errors} errors; {local} local staff stories.".format(local=local, **totals)
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Demo content: wire {new} new, {updated} updated, {killed} killed, "
+                "{skipped} skipped, {errors} errors; {local} local staff stories.".format(
+                    local=local, **totals
+                )
+            )
+        )
         if totals["errors"]:
             raise CommandError("Some demo items failed to ingest; see the ingest log in the admin.")
         if options["serve"]:
@@ -114,8 +128,7 @@ class Command(BaseCommand):
             # get_or_create: an editor's later changes to order or nav survive a re-run.
             found[slug], _ = Section.objects.get_or_create(
                 slug=slug,
-                defaults={"name": name, "position": position, "in_nav": in_nav,
-                          "on_home": on_home},
+                defaults={"name": name, "position": position, "in_nav": in_nav, "on_home": on_home},
             )
         return found
 
@@ -134,26 +147,46 @@ class Command(BaseCommand):
         files = []
         for path in sorted((CONTENT / "harbor-light-wire").glob("*.xml")):
             feed = self.ensure_feed(
-                Feed, slug=f"demo-hlw-{path.stem}", name=f"Harbor Light Wire — {path.stem}",
-                source=sources["harbor-light-wire"], location=str(path),
+                Feed,
+                slug=f"demo-hlw-{path.stem}",
+                name=f"Harbor Light Wire — {path.stem}",
+                source=sources["harbor-light-wire"],
+                location=str(path),
                 sections=[sections[path.stem]] if path.stem in sections else [],
             )
             files.append((path, feed))
         cp_feed = self.ensure_feed(
-            Feed, slug="demo-continental-press", name="Continental Press (drop folder)",
-            source=sources["continental-press"], location="", sections=[],
+            Feed,
+            slug="demo-continental-press",
+            name="Continental Press (drop folder)",
+            source=sources["continental-press"],
+            location="",
+            sections=[],
         )
         # Version order matters: v1 before v2 of the same story (the file names sort so).
         for path in sorted((CONTENT / "continental-press").glob("*.json")):
             files.append((path, cp_feed))
         return files
 
-    def ensure_feed(self, model: Any, *, slug: str, name: str, source: Source, location: str,
-                    sections: list[Section]) -> Any:
+    def ensure_feed(
+        self,
+        model: Any,
+        *,
+        slug: str,
+        name: str,
+        source: Source,
+        location: str,
+        sections: list[Section],
+    ) -> Any:
         feed, created = model.objects.get_or_create(
             slug=slug,
-            defaults={"name": name, "source": source, "location": location,
-                      "marks_fiction": True, "enabled": False},
+            defaults={
+                "name": name,
+                "source": source,
+                "location": location,
+                "marks_fiction": True,
+                "enabled": False,
+            },
         )
         if created and sections:
             feed.default_sections.set(sections)

@@ -24,11 +24,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default=os.environ.get("MASTHEAD_BIND", "127.0.0.1:8000"))
         parser.add_argument(
-            "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")),
+            "--workers",
+            type=int,
+            default=int(os.environ.get("WEB_CONCURRENCY", "2")),
             help="Web worker processes (default: $WEB_CONCURRENCY or 2).",
         )
         parser.add_argument(
-            "--no-worker", action="store_true",
+            "--no-worker",
+            action="store_true",
             help="Serve only; run `masthead db_worker` and `masthead wire poll --watch` elsewhere.",
         )
         parser.add_argument("--no-collectstatic", action="store_true")
@@ -42,9 +45,18 @@ class Command(BaseCommand):
             subprocess.run([*masthead, "collectstatic", "--noinput", "-v0"], env=env, check=True)  # noqa: S603
         commands = {
             "web": [
-                sys.executable, "-m", "gunicorn", "masthead.wsgi:application",
-                "--bind", options["bind"], "--workers", str(options["workers"]),
-                "--access-logfile", "-", "--graceful-timeout", "20",
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "masthead.wsgi:application",
+                "--bind",
+                options["bind"],
+                "--workers",
+                str(options["workers"]),
+                "--access-logfile",
+                "-",
+                "--graceful-timeout",
+                "20",
             ],
         }
         if not options["no_worker"]:

@@ -22,22 +22,27 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("locations", nargs="+", metavar="PATH_OR_URL")
         parser.add_argument("--source", default=None, help="Source name for every item.")
-        parser.add_argument("--json", action="store_true",
-                            help="One JSON object a line per item instead of the summary.")
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            help="One JSON object a line per item instead of the summary.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         locations: list[str] = options["locations"]
         for location in locations:
-            if not location.lower().startswith(("http://", "https://")) and not Path(
-                location
-            ).exists():
+            if (
+                not location.lower().startswith(("http://", "https://"))
+                and not Path(location).exists()
+            ):
                 raise CommandError(f"no such file or directory: {location}", returncode=2)
         summary = IngestSummary()
         as_json = options["json"]
         verbose = options["verbosity"] >= 1
         for location in locations:
             result = ingest_path(
-                location, source_name=options["source"],
+                location,
+                source_name=options["source"],
                 progress=self._progress if verbose and not as_json else None,
             )
             summary.extend(result)
@@ -47,9 +52,7 @@ class Command(BaseCommand):
         if not as_json:
             for item in summary.results:
                 if item.action == "error":
-                    self.stdout.write(
-                        f"error: {item.file} {item.guid or '-'}: {item.reason}"
-                    )
+                    self.stdout.write(f"error: {item.file} {item.guid or '-'}: {item.reason}")
             self.stdout.write(summary.line())
         if summary.errors:
             sys.exit(1)

@@ -20,8 +20,12 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="subcommand", required=True)
         poll = sub.add_parser("poll", help="Poll due feeds once (or keep polling with --watch).")
         poll.add_argument("--watch", action="store_true", help="Keep polling (worker process).")
-        poll.add_argument("--interval", type=float, default=15.0,
-                          help="Seconds between checks for due feeds with --watch.")
+        poll.add_argument(
+            "--interval",
+            type=float,
+            default=15.0,
+            help="Seconds between checks for due feeds with --watch.",
+        )
         poll.add_argument("--feed", default=None, help="Poll only this feed (slug), due or not.")
 
     def handle(self, *args: Any, **options: Any) -> None:
