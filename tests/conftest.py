@@ -63,11 +63,16 @@ def chromium():
             pytest.fail(message)
         pytest.skip(message)
     # Playwright's sync API runs an event loop in this thread; Django's ORM must still be usable.
+    # Subprocess tests drop this variable from their environment (Django's deploy check
+    # refuses it, rightly).
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+        try:
+            yield browser
+        finally:
+            browser.close()
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

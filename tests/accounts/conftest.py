@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
 from masthead.accounts.models import User
 from tests.factories import ArticleFactory
 
-CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "correct horse battery staple"
 GOOGLEBOT_UA = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
 GOOGLEBOT_IP = "66.249.66.1"
@@ -73,15 +70,3 @@ def make_story(db) -> Callable[..., object]:
 
 def secret(article) -> str:
     return f"SECRET-FULL-TEXT-{article.pk}"
-
-
-@pytest.fixture
-def chromium_path() -> Path:
-    """Debian's Chromium, or a clear skip; with MASTHEAD_REQUIRE_BROWSER=1 a missing browser
-    fails the run instead (CI installs it, so there its absence is a defect)."""
-    if CHROMIUM.exists() and os.access(CHROMIUM, os.X_OK):
-        return CHROMIUM
-    reason = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
-    if os.environ.get("MASTHEAD_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason}; MASTHEAD_REQUIRE_BROWSER=1 requires it")
-    pytest.skip(reason)
