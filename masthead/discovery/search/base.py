@@ -9,7 +9,9 @@ suggestions — is the same on both databases.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 # A story's relevance is multiplied by 1 + RECENCY_WEIGHT / (1 + age / RECENCY_SCALE_DAYS):
 # today's story counts double, a week-old one 1.5 times, a year-old one barely more than once.
@@ -57,3 +59,34 @@ class SearchBackend:
     def similar(self, terms: list[str], *, limit: int) -> list[tuple[int, float]]:
         """Stories matching any of `terms`, best first, with the engine's relevance score."""
         raise NotImplementedError
+
+
+def filter_clauses(
+    filters: SearchFilters, adapt: Callable[[dt.datetime], Any]
+) -> tuple[list[str], list[Any]]:
+    """The WHERE clauses both engines share for the reader's filters, over the entry `e`.
+
+    `adapt` turns a datetime into the engine's parameter (SQLite stores ISO text)."""
+    sql: list[str] = []
+    params: list[Any] = []
+    if filters.source_id is not None:
+        sql.append("e.source_id = %s")
+        params.append(filters.source_id)
+    if filters.date_from is not None:
+        sql.append("e.published_at >= %s")
+        params.append(adapt(filters.date_from))
+    if filters.date_to is not None:
+        sql.append("e.published_at < %s")
+        params.append(adapt(filters.date_to))
+    if filters.section_id is not None:
+        sql.append(
+            "e.article_id IN (SELECT article_id FROM newsroom_article_sections"
+            " WHERE section_id = %s)"
+        )
+        params.append(filters.section_id)
+    if filters.tag_id is not None:
+        sql.append(
+            "e.article_id IN (SELECT article_id FROM newsroom_article_tags WHERE tag_id = %s)"
+        )
+        params.append(filters.tag_id)
+    return sql, params

@@ -16,6 +16,7 @@ from masthead.discovery.search.base import (
     RECENCY_WEIGHT,
     SearchBackend,
     SearchRequest,
+    filter_clauses,
 )
 from masthead.discovery.search.text import MARK_END, MARK_START
 
@@ -39,26 +40,9 @@ class PostgresBackend(SearchBackend):
             "(e.embargo_until IS NULL OR e.embargo_until <= %s)",
         ]
         params: list[Any] = [now, now]
-        if f.source_id is not None:
-            sql.append("e.source_id = %s")
-            params.append(f.source_id)
-        if f.date_from is not None:
-            sql.append("e.published_at >= %s")
-            params.append(f.date_from)
-        if f.date_to is not None:
-            sql.append("e.published_at < %s")
-            params.append(f.date_to)
-        if f.section_id is not None:
-            sql.append(
-                "e.article_id IN (SELECT article_id FROM newsroom_article_sections"
-                " WHERE section_id = %s)"
-            )
-            params.append(f.section_id)
-        if f.tag_id is not None:
-            sql.append(
-                "e.article_id IN (SELECT article_id FROM newsroom_article_tags WHERE tag_id = %s)"
-            )
-            params.append(f.tag_id)
+        extra_sql, extra_params = filter_clauses(f, lambda value: value)
+        sql += extra_sql
+        params += extra_params
         return " AND ".join(sql), params
 
     def count(self, request: SearchRequest) -> int:

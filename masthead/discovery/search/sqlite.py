@@ -16,6 +16,7 @@ from masthead.discovery.search.base import (
     RECENCY_WEIGHT,
     SearchBackend,
     SearchRequest,
+    filter_clauses,
 )
 from masthead.discovery.search.text import MARK_END, MARK_START
 
@@ -41,26 +42,9 @@ class Fts5Backend(SearchBackend):
             "(e.embargo_until IS NULL OR e.embargo_until <= %s)",
         ]
         params: list[Any] = [_match_expression(request.terms), now, now]
-        if f.source_id is not None:
-            sql.append("e.source_id = %s")
-            params.append(f.source_id)
-        if f.date_from is not None:
-            sql.append("e.published_at >= %s")
-            params.append(connection.ops.adapt_datetimefield_value(f.date_from))
-        if f.date_to is not None:
-            sql.append("e.published_at < %s")
-            params.append(connection.ops.adapt_datetimefield_value(f.date_to))
-        if f.section_id is not None:
-            sql.append(
-                "e.article_id IN (SELECT article_id FROM newsroom_article_sections"
-                " WHERE section_id = %s)"
-            )
-            params.append(f.section_id)
-        if f.tag_id is not None:
-            sql.append(
-                "e.article_id IN (SELECT article_id FROM newsroom_article_tags WHERE tag_id = %s)"
-            )
-            params.append(f.tag_id)
+        extra_sql, extra_params = filter_clauses(f, connection.ops.adapt_datetimefield_value)
+        sql += extra_sql
+        params += extra_params
         return " AND ".join(sql), params
 
     def count(self, request: SearchRequest) -> int:
