@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -265,7 +265,20 @@ def _sublinear(weight: float) -> float:
 
 
 def score_candidates(story: _Story, *, limit: int) -> list[tuple[_Story, float]]:
-    """The best `limit` related stories for `story`, scored against their stored features.
+    """The best `limit` related stories for `story`, scored against their stored features."""
+    return _best(_score(story), limit)
+
+
+def _best(scored: list[tuple[_Story, float]], limit: int) -> list[tuple[_Story, float]]:
+    ranked = sorted(
+        scored, key=lambda pair: (pair[1], pair[0].published_at, pair[0].pk), reverse=True
+    )
+    best = ranked[0][1] if ranked else 0.0
+    return [pair for pair in ranked if pair[1] >= RELATIVE_CUTOFF * best][:limit]
+
+
+def _score(story: _Story, also: Iterable[int] = ()) -> list[tuple[_Story, float]]:
+    """Every candidate of `story` (and the stories `also`) scoring at least MIN_SCORE.
 
     Reads the stored features and document frequencies (`store_features` must have run), in
     a fixed handful of queries whatever the candidates' number: the document frequencies of
@@ -277,7 +290,8 @@ def score_candidates(story: _Story, *, limit: int) -> list[tuple[_Story, float]]
     total = max(dfs.get(TermStat.TOTAL, 0), 1)
     text = weigh(features, dfs, total, TEXT_PREFIXES)
     meta = weigh(features, dfs, total, META_PREFIXES)
-    ids = _candidate_ids(story, dfs, total)
+    ids = _candidate_ids(story, dfs, total) | set(also)
+    ids.discard(story.pk)
     if not ids:
         return []
     rows = (
@@ -343,9 +357,7 @@ def score_candidates(story: _Story, *, limit: int) -> list[tuple[_Story, float]]
         score = round(score, 4)
         if score >= MIN_SCORE:
             scored.append((other, score))
-    scored.sort(key=lambda pair: (pair[1], pair[0].published_at, pair[0].pk), reverse=True)
-    best = scored[0][1] if scored else 0.0
-    return [pair for pair in scored if pair[1] >= RELATIVE_CUTOFF * best][:limit]
+    return scored
 
 
 @transaction.atomic
@@ -354,7 +366,10 @@ def refresh_related(article_id: int) -> list[int]:
 
     The similarity is symmetric, so a newly published story is also the right candidate for
     the stories it is related to: it displaces their weakest link when it scores higher, with
-    no need to recompute them. Returns the stored related ids, best first.
+    no need to recompute them. For the same reason an update re-checks every list already
+    holding the story (its back-links), whether or not the search engine offers that story
+    as a candidate again: a link the update took under the threshold leaves that list, and
+    the others take the new score. Returns the stored related ids, best first.
     """
     story = _load_story(article_id)
     if story is None:
@@ -362,9 +377,25 @@ def refresh_related(article_id: int) -> list[int]:
         return []
     store_features(article_id, story.features)
     keep = conf.related_limit()
-    scored = score_candidates(story, limit=keep)
+    holders = set(
+        RelatedLink.objects.filter(related_id=article_id).values_list("article_id", flat=True)
+    )
+    everything = _score(story, also=holders)
+    scored = _best(everything, keep)
     _store_links(article_id, scored)
-    _offer(article_id, scored, keep=keep)
+    # The story's own list is its best few; a list that already holds it is re-offered the
+    # pair's new score even when that list's story is not among those few (rank is not
+    # symmetric, the score is).
+    chosen = {o.pk for o, _ in scored}
+    _offer(
+        article_id,
+        scored + [(o, s) for o, s in everything if o.pk in holders and o.pk not in chosen],
+        keep=keep,
+        holders=holders,
+    )
+    stale = holders - {o.pk for o, _ in everything}
+    if stale:
+        RelatedLink.objects.filter(article_id__in=stale, related_id=article_id).delete()
     return [o.pk for o, _ in scored]
 
 
@@ -402,9 +433,16 @@ def _store_links(article_id: int, scored: list[tuple[_Story, float]]) -> None:
     )
 
 
-def _offer(related_id: int, scored: list[tuple[_Story, float]], *, keep: int) -> None:
+def _offer(
+    related_id: int,
+    scored: list[tuple[_Story, float]],
+    *,
+    keep: int,
+    holders: Collection[int] = (),
+) -> None:
     """Put `related_id` into each scored neighbour's stored list where it belongs among the
-    best: one read of all their lists, one upsert, one delete, however many neighbours."""
+    best: one read of all their lists, one upsert, one delete, however many neighbours.
+    `holders`, the lists already holding it, lose it where it no longer belongs."""
     if not scored:
         return
     lists: dict[int, list[tuple[int, float]]] = defaultdict(list)
@@ -417,13 +455,18 @@ def _offer(related_id: int, scored: list[tuple[_Story, float]], *, keep: int) ->
         lists[article_id].append((pk, score))
     offered: list[RelatedLink] = []
     dropped: list[int] = []
+    dropped_from: list[int] = []
     for other, score in scored:
         links = lists[other.pk]
         best = max([score, *(s for _, s in links)])
-        if score < RELATIVE_CUTOFF * best:
-            continue  # a good match for the newcomer, but a weak one for this story
-        offered.append(RelatedLink(article_id=other.pk, related_id=related_id, score=score))
         ranked = sorted([*links, (None, score)], key=lambda pair: -pair[1])
+        if score < RELATIVE_CUTOFF * best or ranked.index((None, score)) >= keep:
+            # A good match for the newcomer, but a weak one for this story, or a full list
+            # of better ones.
+            if other.pk in holders:
+                dropped_from.append(other.pk)
+            continue
+        offered.append(RelatedLink(article_id=other.pk, related_id=related_id, score=score))
         dropped.extend(
             pk
             for i, (pk, s) in enumerate(ranked)
@@ -438,6 +481,8 @@ def _offer(related_id: int, scored: list[tuple[_Story, float]], *, keep: int) ->
         )
     if dropped:
         RelatedLink.objects.filter(pk__in=dropped).delete()
+    if dropped_from:
+        RelatedLink.objects.filter(article_id__in=dropped_from, related_id=related_id).delete()
 
 
 @transaction.atomic

@@ -335,3 +335,35 @@ def frozen_now() -> dt.datetime:
     from django.utils import timezone
 
     return timezone.now()
+
+
+def test_it_takes_an_updated_story_out_of_lists_it_no_longer_belongs_in(make_story, commit):
+    text = "<p>Volunteers counted gray whales off the headland this spring.</p>"
+    first = make_story(headline="Gray whale count begins", summary="Gray whales", body=text)
+    second = make_story(headline="Gray whale count finds calves", summary="Gray whales", body=text)
+    # The second story was offered to the first's stored list when it was published.
+    assert [a.pk for a in selectors.related_articles(first)] == [second.pk]
+
+    with commit():
+        second.headline = "Library extends weekend opening hours"
+        second.summary = "The library will open on Sundays."
+        second.body = "<p>The library will open on Sundays from March, the board said.</p>"
+        second.save()
+
+    assert not RelatedLink.objects.filter(article=first, related=second).exists()
+    assert selectors.related_articles(first) == []
+
+
+def test_it_gives_a_list_holding_an_updated_story_its_new_score(make_story, commit):
+    text = "<p>Volunteers counted gray whales off the headland this spring.</p>"
+    first = make_story(headline="Gray whale count begins", summary="Gray whales", body=text)
+    second = make_story(headline="Gray whale count finds calves", summary="Gray whales", body=text)
+    before = RelatedLink.objects.get(article=first, related=second).score
+
+    with commit():
+        second.body = text + "<p>The count also found harbour seals and sea lions.</p>"
+        second.save()
+
+    after = RelatedLink.objects.get(article=first, related=second).score
+    assert after == RelatedLink.objects.get(article=second, related=first).score
+    assert after < before
