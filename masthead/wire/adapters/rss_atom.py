@@ -66,6 +66,27 @@ def _prescreen_guid(el: etree._Element) -> str:
     return ""
 
 
+_DECLARATION = re.compile(rb"\s*<\?xml([^>]*)\?>")
+_ENCODING = re.compile(rb"encoding\s*=\s*[\"']([^\"']*)", re.I)
+
+
+def _plain_utf8(data: bytes) -> bool:
+    """Whether `data` is valid UTF-8 declared as such (or undeclared), so that lxml read these
+    very bytes and feedparser, given them, sees the same text."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    declaration = _DECLARATION.match(data)
+    if declaration is not None:
+        encoding = _ENCODING.search(declaration.group(1))
+        if encoding is not None and encoding.group(1).lower() not in {b"utf-8", b"utf8"}:
+            return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 @register
 class RssAtomAdapter(Adapter):
     name = "rss_atom"
@@ -98,7 +119,10 @@ class RssAtomAdapter(Adapter):
                     hashes.append(chash)
             if not hashes:
                 return entries
-            data = etree.tostring(root.getroottree(), encoding="utf-8", xml_declaration=True)
+            # Feedparser reads the document lxml read: re-serialised when items were screened
+            # out or lxml had to mend the encoding, else the same bytes (spares a serialisation).
+            if entries or not _plain_utf8(data):
+                data = etree.tostring(root.getroottree(), encoding="utf-8", xml_declaration=True)
         parsed = feedparser.parse(data, resolve_relative_uris=False, sanitize_html=False)
         version = parsed.get("version") or ""
         if not version and not parsed.entries:
