@@ -431,7 +431,7 @@ def insert_instance(instance: Model) -> None:
 # Field classes whose `get_db_prep_save` returns a value of this exact type (and None) as it is
 # on every backend: the wire writes ~50 such values per story, and the generic path (prep
 # value, to_python, backend adaptation) costs more per story than its SQL. Any other value or
-# field (dates, JSON, subclasses) goes through the field's own `get_db_prep_save`.
+# field (set dates, JSON, subclasses) goes through the field's own `get_db_prep_save`.
 _PLAIN_TYPES: dict[type[Field], type] = {
     models.CharField: str,
     models.TextField: str,
@@ -443,6 +443,8 @@ _PLAIN_TYPES: dict[type[Field], type] = {
     models.PositiveSmallIntegerField: int,
     models.SmallIntegerField: int,
     models.BigIntegerField: int,
+    # A blank date/time is NULL everywhere; a set one goes through the backend's adaptation.
+    models.DateTimeField: type(None),
 }
 _AUTO_TYPES = (models.AutoField, models.BigAutoField, models.SmallAutoField)
 
@@ -477,7 +479,7 @@ def tags_named(names: Iterable[str], *, cache: dict[str, Any] | None = None) -> 
     wanted: dict[str, str] = {}
     for name in names:
         name = name.strip()
-        slug = slugify(name)[:100]
+        slug = _slug(name, 100, cache)
         if slug and slug not in wanted:
             wanted[slug] = name[:100]
     return _named(Tag, wanted, cache, "tag:")
@@ -489,10 +491,22 @@ def authors_named(names: Iterable[str], *, cache: dict[str, Any] | None = None) 
         name = name.strip()
         if name.lower().startswith("by "):
             name = name[3:].strip()
-        slug = slugify(name)[:150]
+        slug = _slug(name, 150, cache)
         if slug and slug not in wanted:
             wanted[slug] = name[:150]
     return _named(Author, wanted, cache, "author:")
+
+
+def _slug(name: str, length: int, cache: dict[str, Any] | None) -> str:
+    """`slugify(name)[:length]`, remembered in a run's cache: a wire run names the same few
+    tags and authors on story after story, and slugifying costs more than looking one up."""
+    if cache is None:
+        return slugify(name)[:length]
+    key = f"slug:{length}:{name}"
+    slug = cache.get(key)
+    if slug is None:
+        slug = cache[key] = slugify(name)[:length]
+    return slug
 
 
 def _named(

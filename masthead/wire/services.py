@@ -26,7 +26,7 @@ from django.utils.text import slugify
 from masthead.newsroom import actions
 from masthead.newsroom.models import Article, Section, Source
 from masthead.wire import classify
-from masthead.wire.adapters.base import Adapter, detect, get_adapter
+from masthead.wire.adapters.base import Adapter, detect, get_adapter, load_adapters
 from masthead.wire.items import (
     Ignored,
     IngestError,
@@ -42,6 +42,10 @@ if TYPE_CHECKING:
     from masthead.wire.models import Feed
 
 logger = logging.getLogger(__name__)
+
+# Every format's module (feedparser's import among them) with the service, at a worker's start,
+# rather than inside the first file's run.
+load_adapters()
 
 # A wire file larger than this is refused whole (NewsML-G2 and NITF stories are a few hundred KB
 # at most; a bigger file is a mistake or an attack).
@@ -594,7 +598,7 @@ def _content(item: WireItem, context: _Context) -> tuple[actions.WireContent, li
         fields=fields,
         sections=sections,
         tags=tags,
-        bylines=[clean_plain(b)[:150] for b in item.bylines if clean_plain(b)],
+        bylines=[b[:150] for b in map(clean_plain, item.bylines) if b],
         wire_guid=item.guid[:500],
         wire_version=item.version,
         wire_version_at=item.version_at,

@@ -56,6 +56,11 @@ def register(adapter_class: type[Adapter]) -> type[Adapter]:
     return adapter_class
 
 
+def load_adapters() -> None:
+    """Import every format's module, so that each registers itself."""
+    _load()
+
+
 def get_adapter(name: str) -> Adapter:
     _load()
     try:
