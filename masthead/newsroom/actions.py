@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from types import NoneType
 from typing import Any
 
 from django.db import connections, models, router, transaction
@@ -444,7 +445,7 @@ _PLAIN_TYPES: dict[type[Field], type] = {
     models.SmallIntegerField: int,
     models.BigIntegerField: int,
     # A blank date/time is NULL everywhere; a set one goes through the backend's adaptation.
-    models.DateTimeField: type(None),
+    models.DateTimeField: NoneType,
 }
 _AUTO_TYPES = (models.AutoField, models.BigAutoField, models.SmallAutoField)
 
@@ -462,9 +463,14 @@ def _plain_kinds(fields: list[Field]) -> list[type | None]:
 def _prep_values(
     fields: list[Field], kinds: list[type | None], values: list[Any], connection: Any
 ) -> list[Any]:
+    adapt_datetime = connection.ops.adapt_datetimefield_value
     return [
         value
         if type(value) is kind or (value is None and kind is not None and f.null)
+        # An aware datetime needs no preparing, only the backend's adaptation (what
+        # DateTimeField.get_db_prep_save comes down to for one).
+        else adapt_datetime(value)
+        if kind is NoneType and type(value) is dt.datetime and value.utcoffset() is not None
         else f.get_db_prep_save(value, connection)
         for f, kind, value in zip(fields, kinds, values, strict=True)
     ]
