@@ -367,3 +367,13 @@ def test_it_gives_a_list_holding_an_updated_story_its_new_score(make_story, comm
     after = RelatedLink.objects.get(article=first, related=second).score
     assert after == RelatedLink.objects.get(article=second, related=first).score
     assert after < before
+
+
+def test_it_offers_a_new_story_only_to_lists_with_room_for_it(make_story, settings):
+    settings.MASTHEAD_RELATED_STORED = 1
+    text = "<p>Volunteers counted gray whales off the headland this spring.</p>"
+    first = make_story(headline="Gray whale count begins", summary="Gray whales", body=text)
+    second = make_story(headline="Gray whale count finds calves", summary="Gray whales", body=text)
+    make_story(headline="Gray whale count ends early", summary="Gray whales", body=text)
+    assert RelatedLink.objects.filter(article=first).count() == 1
+    assert RelatedLink.objects.filter(article=second).count() == 1
