@@ -42,6 +42,9 @@ from masthead.wire.items import (
     WireItem,
 )
 
+# FeedParserDict.get maps legacy key names first; for the keys read here (none of them legacy
+# or computed, unlike "enclosures") the plain dict lookup returns the same and costs a tenth.
+_get = dict.get
 FICTION_DOMAIN = "https://masthead.example/ns/fiction"
 ITEM_NAMES = {"item", "entry"}
 
@@ -139,10 +142,10 @@ class RssAtomAdapter(Adapter):
         return entries
 
     def _entry(self, entry: Any, feed: Any, chash: str) -> ParsedEntry:
-        title = (entry.get("title") or "").strip()
-        link = (entry.get("link") or "").strip()
-        guid = (entry.get("id") or "").strip() or link
-        published = _when(entry.get("published_parsed"))
+        title = (_get(entry, "title") or "").strip()
+        link = (_get(entry, "link") or "").strip()
+        guid = (_get(entry, "id") or "").strip() or link
+        published = _when(_get(entry, "published_parsed"))
         # dict.get bypasses feedparser's deprecated updated->published fallback mapping.
         updated = _when(dict.get(entry, "updated_parsed"))
         if not chash:
@@ -152,7 +155,7 @@ class RssAtomAdapter(Adapter):
         if not title:
             # RSS requires a title or a description; a description-only item gets its opening
             # words as a headline rather than being lost.
-            words = strip_tags(entry.get("summary") or "").split()
+            words = strip_tags(_get(entry, "summary") or "").split()
             title = " ".join(words[:14]) + (" …" if len(words) > 14 else "")
         if not title:
             return MissingField("feed item has neither title nor description", guid=guid)
@@ -160,18 +163,18 @@ class RssAtomAdapter(Adapter):
         item.headline = title
         item.version_at = updated or published
         item.first_created = published
-        contents = entry.get("content") or []
-        description = entry.get("summary") or ""
+        contents = _get(entry, "content") or []
+        description = _get(entry, "summary") or ""
         if contents:
             item.body_html = contents[0].get("value", "")
             item.summary = description if description != item.body_html else ""
         else:
             item.body_html = description
-        authors = [a.get("name", "").strip() for a in entry.get("authors") or []]
+        authors = [a.get("name", "").strip() for a in _get(entry, "authors") or []]
         item.bylines = [a for a in authors if a] or (
-            [entry.get("author")] if entry.get("author") else []
+            [_get(entry, "author")] if _get(entry, "author") else []
         )
-        for tag in entry.get("tags") or []:
+        for tag in _get(entry, "tags") or []:
             term = (tag.get("term") or tag.get("label") or "").strip()
             scheme = (tag.get("scheme") or "").strip()
             if scheme.rstrip("/") == FICTION_DOMAIN:
@@ -181,13 +184,13 @@ class RssAtomAdapter(Adapter):
                 if scheme and any(c.isdigit() for c in term) and term.replace(":", "").isalnum():
                     item.subjects.append(Subject(name=term, code=term))
         item.canonical_url = link
-        item.copyright = (entry.get("rights") or feed.get("rights") or "").strip()
+        item.copyright = (_get(entry, "rights") or _get(feed, "rights") or "").strip()
         # A channel title often names the section too ("Harbor Light Wire — U.S."); the source
         # is the part before the separator, so one agency's feeds share one Source.
-        title = (feed.get("title") or "").strip()
+        title = (_get(feed, "title") or "").strip()
         item.provider = re.split(r"\s+[—–|:-]\s+", title, maxsplit=1)[0].strip()
-        item.language = (entry.get("language") or feed.get("language") or "").strip()
-        for media in (entry.get("media_content") or []) + (entry.get("media_thumbnail") or []):
+        item.language = (_get(entry, "language") or _get(feed, "language") or "").strip()
+        for media in (_get(entry, "media_content") or []) + (_get(entry, "media_thumbnail") or []):
             url = media.get("url", "")
             if url.startswith(("http://", "https://")):
                 item.image_url = url
