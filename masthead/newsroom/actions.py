@@ -152,8 +152,10 @@ class CreateFromWireAction:
             content_hash=c.content_hash,
             **c.fields,
         )
-        insert_instance(article)
-        _add_relations(article, c)
+        # One cursor for the story's five inserts (a cursor costs as much as a small insert).
+        with connections[router.db_for_write(Article)].cursor() as cursor:
+            insert_instance(article, cursor=cursor)
+            _add_relations(article, c, cursor=cursor)
         if c.publish:
             _notify(article, "published")
         return article
@@ -321,15 +323,18 @@ def _apply_relations(article: Article, c: WireContent, *, locked: Iterable[str])
         set_bylines(article, c.bylines)
 
 
-def _add_relations(article: Article, c: WireContent) -> None:
+def _add_relations(article: Article, c: WireContent, *, cursor: Any = None) -> None:
     """A new story's sections, tags and bylines in one insert each (no diffing needed)."""
     sections = list({s.pk: s for s in c.sections}.values())
     insert_rows(
-        Article.sections.through, [{"article_id": article.pk, "section_id": s.pk} for s in sections]
+        Article.sections.through,
+        [{"article_id": article.pk, "section_id": s.pk} for s in sections],
+        cursor=cursor,
     )
     insert_rows(
         Article.tags.through,
         [{"article_id": article.pk, "tag_id": t.pk} for t in tags_named(c.tags, cache=c.cache)],
+        cursor=cursor,
     )
     insert_rows(
         Authorship,
@@ -337,6 +342,7 @@ def _add_relations(article: Article, c: WireContent) -> None:
             {"article_id": article.pk, "author_id": a.pk, "position": i}
             for i, a in enumerate(authors_named(c.bylines, cache=c.cache))
         ],
+        cursor=cursor,
     )
 
 
@@ -345,7 +351,7 @@ def _add_relations(article: Article, c: WireContent) -> None:
 _INSERT_SQL: dict[tuple[type[Model], str], tuple[str, list[Field], list[type | None]]] = {}
 
 
-def insert_rows(model: type[Model], rows: list[dict[str, Any]]) -> None:
+def insert_rows(model: type[Model], rows: list[dict[str, Any]], *, cursor: Any = None) -> None:
     """Insert rows (dicts keyed by field attname; missing fields take their default) with no
     primary key returned and no signals, like `bulk_create`.
 
@@ -372,11 +378,18 @@ def insert_rows(model: type[Model], rows: list[dict[str, Any]]) -> None:
     for row in rows:
         values = _complete(fields, row)
         params.append(_prep_values(fields, kinds, [values[f.attname] for f in fields], connection))
-    with connection.cursor() as cursor:
-        if len(params) == 1:
-            cursor.execute(sql, params[0])
-        else:
-            cursor.executemany(sql, params)
+    if cursor is None:
+        with connection.cursor() as cursor:
+            _execute(cursor, sql, params)
+    else:
+        _execute(cursor, sql, params)
+
+
+def _execute(cursor: Any, sql: str, params: list[list[Any]]) -> None:
+    if len(params) == 1:
+        cursor.execute(sql, params[0])
+    else:
+        cursor.executemany(sql, params)
 
 
 # (model, database) -> (INSERT ... RETURNING statement, fields it sets, their plain value
@@ -386,7 +399,7 @@ _INSERT_ONE_SQL: dict[
 ] = {}
 
 
-def insert_instance(instance: Model) -> None:
+def insert_instance(instance: Model, *, cursor: Any = None) -> None:
     """INSERT a new model instance and set its primary key: what `instance.save()` does for a
     new row (`pre_save`, `get_db_prep_save`, `pre_save`/`post_save` signals), without the ORM
     compiling the statement afresh, which for a wide model like Article costs more than the
@@ -413,15 +426,11 @@ def insert_instance(instance: Model) -> None:
     )
     values = [f.pre_save(instance, True) for f in fields]
     params = _prep_values(fields, kinds, values, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        if returning:
-            if connection.features.can_return_columns_from_insert:
-                row = connection.ops.fetch_returned_insert_columns(cursor, None)
-            else:
-                row = [connection.ops.last_insert_id(cursor, meta.db_table, returning[0].column)]
-            for field, value in zip(returning, row, strict=True):
-                setattr(instance, field.attname, value)
+    if cursor is None:
+        with connection.cursor() as cursor:
+            _insert_returning(cursor, sql, params, instance, returning, connection)
+    else:
+        _insert_returning(cursor, sql, params, instance, returning, connection)
     instance._state.adding = False
     instance._state.db = using
     signals.post_save.send(
@@ -474,6 +483,25 @@ def _prep_values(
         else f.get_db_prep_save(value, connection)
         for f, kind, value in zip(fields, kinds, values, strict=True)
     ]
+
+
+def _insert_returning(
+    cursor: Any,
+    sql: str,
+    params: list[Any],
+    instance: Model,
+    returning: list[Field],
+    connection: Any,
+) -> None:
+    cursor.execute(sql, params)
+    if returning:
+        if connection.features.can_return_columns_from_insert:
+            row = connection.ops.fetch_returned_insert_columns(cursor, None)
+        else:
+            table = type(instance)._meta.db_table
+            row = [connection.ops.last_insert_id(cursor, table, returning[0].column)]
+        for field, value in zip(returning, row, strict=True):
+            setattr(instance, field.attname, value)
 
 
 def _complete(fields: list[Field], row: dict[str, Any]) -> dict[str, Any]:
