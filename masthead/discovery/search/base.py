@@ -62,13 +62,14 @@ class SearchBackend:
 
 
 def filter_clauses(
-    filters: SearchFilters, adapt: Callable[[dt.datetime], Any]
+    filters: SearchFilters, now: dt.datetime, adapt: Callable[[dt.datetime], Any]
 ) -> tuple[list[str], list[Any]]:
-    """The WHERE clauses both engines share for the reader's filters, over the entry `e`.
+    """The WHERE clauses both engines share over the entry `e`: visible at `now` (published,
+    out of embargo), then the reader's filters.
 
     `adapt` turns a datetime into the engine's parameter (SQLite stores ISO text)."""
-    sql: list[str] = []
-    params: list[Any] = []
+    sql = ["e.published_at <= %s", "(e.embargo_until IS NULL OR e.embargo_until <= %s)"]
+    params: list[Any] = [adapt(now), adapt(now)]
     if filters.source_id is not None:
         sql.append("e.source_id = %s")
         params.append(filters.source_id)

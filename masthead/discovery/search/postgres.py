@@ -34,13 +34,9 @@ class PostgresBackend(SearchBackend):
     def _where(self, request: SearchRequest) -> tuple[str, list[Any]]:
         now = request.now or timezone.now()
         f = request.filters
-        sql = [
-            "e.document @@ q",
-            "e.published_at <= %s",
-            "(e.embargo_until IS NULL OR e.embargo_until <= %s)",
-        ]
-        params: list[Any] = [now, now]
-        extra_sql, extra_params = filter_clauses(f, lambda value: value)
+        sql = ["e.document @@ q"]
+        params: list[Any] = []
+        extra_sql, extra_params = filter_clauses(f, now, lambda value: value)
         sql += extra_sql
         params += extra_params
         return " AND ".join(sql), params

@@ -34,15 +34,11 @@ class Fts5Backend(SearchBackend):
     vendor = "sqlite"
 
     def _where(self, request: SearchRequest) -> tuple[str, list[Any]]:
-        now = connection.ops.adapt_datetimefield_value(request.now or timezone.now())
+        now = request.now or timezone.now()
         f = request.filters
-        sql = [
-            "discovery_fts MATCH %s",
-            "e.published_at <= %s",
-            "(e.embargo_until IS NULL OR e.embargo_until <= %s)",
-        ]
-        params: list[Any] = [_match_expression(request.terms), now, now]
-        extra_sql, extra_params = filter_clauses(f, connection.ops.adapt_datetimefield_value)
+        sql = ["discovery_fts MATCH %s"]
+        params: list[Any] = [_match_expression(request.terms)]
+        extra_sql, extra_params = filter_clauses(f, now, connection.ops.adapt_datetimefield_value)
         sql += extra_sql
         params += extra_params
         return " AND ".join(sql), params
