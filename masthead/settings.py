@@ -229,6 +229,11 @@ MASTHEAD_RESET_MAX_PER_EMAIL_PER_HOUR = envint("MASTHEAD_RESET_MAX_PER_EMAIL_PER
 # Pagination of section and tag fronts.
 MASTHEAD_PAGE_SIZE = envint("MASTHEAD_PAGE_SIZE", "20")
 
+# Helper processes that parse a big RSS/Atom document while the ingest writes its first stories
+# ("auto": one per core beyond the writer's, at most three; 0: parse in the writer).
+_parse_processes = envstr("MASTHEAD_WIRE_PARSE_PROCESSES", "auto")
+MASTHEAD_WIRE_PARSE_PROCESSES = None if _parse_processes == "auto" else int(_parse_processes)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -290,27 +290,49 @@ def ingest_bytes(
     feed: Feed | None = None,
     progress: Progress | None = None,
 ) -> IngestSummary:
-    """Ingest one document (which may hold many items)."""
+    """Ingest one document (which may hold many items), batch by batch as the adapter hands
+    them over: a big feed's later items are still being parsed while its first are written."""
     try:
         if len(data) > MAX_FILE_BYTES:
             raise TooLarge(f"file is {len(data)} bytes, over the {MAX_FILE_BYTES}-byte limit")
         adapter = _adapter_for(data, feed)
-        entries = adapter.parse(data, unchanged=_unchanged_guids)
+        batches = adapter.parse_batches(data, unchanged=_unchanged_guids)
     except IngestError as exc:
         return _file_error(file, exc, feed=feed)
     context = _Context.build(feed=feed, source_name=source_name, file=file)
-    return ingest_entries(entries, context=context, progress=progress)
+    summary = IngestSummary()
+    done = 0
+    try:
+        for entries in batches.lists:
+            part = ingest_entries(
+                entries, context=context, progress=progress, done=done, total=batches.total
+            )
+            summary.results += part.results
+            done += len(entries)
+    except IngestError as exc:
+        # A later batch the parser could not read (the document as a whole was well-formed):
+        # what went in stays in; the rest is reported, as an unreadable file would be.
+        exc.reason = f"{exc.reason} (after {done} of {batches.total} items)"
+        summary.results += _file_error(file, exc, feed=feed).results
+    return summary
 
 
 def ingest_entries(
-    entries: list[ParsedEntry], *, context: _Context, progress: Progress | None = None
+    entries: list[ParsedEntry],
+    *,
+    context: _Context,
+    progress: Progress | None = None,
+    done: int = 0,
+    total: int | None = None,
 ) -> IngestSummary:
+    """Ingest parsed entries, each item in its own transaction. `done` and `total` place
+    them in a bigger document, for progress."""
     summary = IngestSummary()
     items = [e for e in entries if isinstance(e, WireItem)]
     stored, context.existing = _lookup(items)
     _prefetch([i for i in items if (i.guid, i.content_hash) not in stored], context)
-    total = len(entries)
-    for index, entry in enumerate(entries):
+    total = len(entries) if total is None else total
+    for index, entry in enumerate(entries, start=done):
         if isinstance(entry, Unchanged):
             summary.results.append(
                 ItemResult(
@@ -330,8 +352,8 @@ def ingest_entries(
             summary.results.append(ingest_item(entry, context=context))
         if progress and (index + 1) % 100 == 0:
             progress(index + 1, total)
-    if progress and total:
-        progress(total, total)
+    if progress and entries:
+        progress(min(done + len(entries), total), total)
     return summary
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import TypeVar
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -28,6 +30,17 @@ from masthead.wire.items import (
 # Given (guid, content_hash) pairs, answers which guids are already stored with that hash, so
 # that an adapter whose full parse is expensive (feedparser) can skip them.
 UnchangedCheck = Callable[[list[tuple[str, str]]], set[str]]
+Parsed = TypeVar("Parsed")
+
+
+@dataclass
+class Batches:
+    """A document's entries in order, as lists handed over as soon as each is parsed, so that
+    the writer can start on the first stories while later ones are still being parsed.
+    `total` counts every entry the lists will hold (for progress)."""
+
+    total: int
+    lists: Iterator[list[ParsedEntry]]
 
 
 class Adapter:
@@ -46,6 +59,15 @@ class Adapter:
         Raises IngestError when the file as a whole cannot be read.
         """
         raise NotImplementedError
+
+    def parse_batches(self, data: bytes, *, unchanged: UnchangedCheck | None = None) -> Batches:
+        """`parse`, in batches. A format whose parsing costs as much as writing its stories
+        overrides this to parse ahead in other processes; the rest hand over one batch.
+
+        Raises IngestError, before any batch, when the file as a whole cannot be read.
+        """
+        entries = self.parse(data, unchanged=unchanged)
+        return Batches(len(entries), iter([entries]))
 
 
 _registry: dict[str, Adapter] = {}
@@ -288,7 +310,7 @@ def parse_version(value: object) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def guard(func: Callable[[], list[ParsedEntry]]) -> list[ParsedEntry]:
+def guard(func: Callable[[], Parsed]) -> Parsed:
     """Run an adapter's parse, turning any unexpected failure into a typed IngestError."""
     try:
         return func()

@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import itertools
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 import feedparser
 from django.utils.html import strip_tags
 from lxml import etree
 
+from masthead.wire import parallel
 from masthead.wire.adapters.base import (
     Adapter,
+    Batches,
     UnchangedCheck,
     child,
     content_hash,
@@ -102,44 +106,27 @@ class RssAtomAdapter(Adapter):
         return guard(lambda: self._parse(data, unchanged))
 
     def _parse(self, data: bytes, unchanged: UnchangedCheck | None) -> list[ParsedEntry]:
-        refuse_entities(data)
-        entries: list[ParsedEntry] = []
-        hashes: list[str] | None = None
-        try:
-            root = parse_xml(data)
-        except IngestError:
-            root = None  # ill-formed: feedparser's lenient parser takes the whole document
-        if root is not None:
-            elements = [el for el in root.iter() if localname(el) in ITEM_NAMES]
-            keyed = [(_prescreen_guid(el), element_hash(el), el) for el in elements]
-            skip = unchanged([(g, h) for g, h, _ in keyed if g]) if unchanged else set()
-            hashes = []
-            for guid, chash, el in keyed:
-                if guid and guid in skip:
-                    entries.append(Unchanged(guid=guid, content_hash=chash))
-                    el.getparent().remove(el)
-                else:
-                    hashes.append(chash)
-            if not hashes:
-                return entries
-            # Feedparser reads the document lxml read: re-serialised when items were screened
-            # out or lxml had to mend the encoding, else the same bytes (spares a serialisation).
-            if entries or not _plain_utf8(data):
-                data = etree.tostring(root.getroottree(), encoding="utf-8", xml_declaration=True)
-        parsed = feedparser.parse(data, resolve_relative_uris=False, sanitize_html=False)
-        version = parsed.get("version") or ""
-        if not version and not parsed.entries:
-            reason = parsed.get("bozo_exception") or "no RSS or Atom feed found"
-            raise UnsupportedFormat(f"not a feed: {reason}")
-        if parsed.get("bozo") and not parsed.entries:
-            raise MalformedInput(f"malformed feed: {parsed.get('bozo_exception')}")
-        feed = parsed.feed
-        if hashes is not None and len(hashes) != len(parsed.entries):
-            hashes = None
-        for index, entry in enumerate(parsed.entries):
-            chash = hashes[index] if hashes else ""
-            entries.append(self._entry(entry, feed, chash))
-        return entries
+        screened = _screen(data, unchanged)
+        if screened.data is None:
+            return screened.unchanged
+        return screened.unchanged + _read(screened.data, screened.hashes)
+
+    def parse_batches(self, data: bytes, *, unchanged: UnchangedCheck | None = None) -> Batches:
+        """Big well-formed documents are cut into chunks that helper processes parse while
+        the writer stores the chunks before them (`masthead.wire.parallel`)."""
+        screened = guard(lambda: _screen(data, unchanged))
+        if screened.data is None:
+            return Batches(len(screened.unchanged), iter([screened.unchanged]))
+        jobs = None
+        if len(screened.items) >= PARALLEL_MIN_ITEMS and parallel.parse_processes():
+            jobs = _chunk_documents(screened.root, screened.items, screened.hashes)
+        if jobs is None:
+            entries = screened.unchanged + guard(lambda: _read(screened.data, screened.hashes))
+            return Batches(len(entries), iter([entries]))
+        lists = parallel.ordered_map(_read_chunk, jobs)
+        if screened.unchanged:
+            lists = itertools.chain([screened.unchanged], lists)
+        return Batches(len(screened.unchanged) + len(screened.items), lists)
 
     def _entry(self, entry: Any, feed: Any, chash: str) -> ParsedEntry:
         title = (_get(entry, "title") or "").strip()
@@ -202,3 +189,105 @@ class RssAtomAdapter(Adapter):
                     break
         item.raw_excerpt = (title + "\n" + description)[:1500]
         return item
+
+
+# A document with fewer items left to parse is parsed in one go: below this, starting a helper
+# process and pickling its results costs more than the overlap saves.
+PARALLEL_MIN_ITEMS = 300
+FIRST_CHUNK = 25  # small, so that the writer starts at once
+CHUNK = 100
+_MARK = "masthead-items"
+
+
+@dataclass
+class _Screened:
+    """A document after lxml's pre-screen: the items already stored unchanged (dropped), and
+    what feedparser still has to read."""
+
+    unchanged: list[ParsedEntry]
+    data: bytes | None  # the document for feedparser; None when nothing is left to read
+    hashes: list[str] | None = None  # content hashes of the items left, in order
+    root: etree._Element | None = None  # lxml's tree, for well-formed documents
+    items: list[etree._Element] = field(default_factory=list)  # the items left in it
+
+
+def _screen(data: bytes, unchanged: UnchangedCheck | None) -> _Screened:
+    refuse_entities(data)
+    entries: list[ParsedEntry] = []
+    try:
+        root = parse_xml(data)
+    except IngestError:
+        # Ill-formed: feedparser's lenient parser takes the whole document.
+        return _Screened(unchanged=entries, data=data)
+    elements = [el for el in root.iter() if localname(el) in ITEM_NAMES]
+    keyed = [(_prescreen_guid(el), element_hash(el), el) for el in elements]
+    skip = unchanged([(g, h) for g, h, _ in keyed if g]) if unchanged else set()
+    hashes: list[str] = []
+    items: list[etree._Element] = []
+    for guid, chash, el in keyed:
+        if guid and guid in skip:
+            entries.append(Unchanged(guid=guid, content_hash=chash))
+            el.getparent().remove(el)
+        else:
+            hashes.append(chash)
+            items.append(el)
+    if not hashes:
+        return _Screened(unchanged=entries, data=None)
+    # Feedparser reads the document lxml read: re-serialised when items were screened out or
+    # lxml had to mend the encoding, else the same bytes (spares a serialisation).
+    if entries or not _plain_utf8(data):
+        data = etree.tostring(root.getroottree(), encoding="utf-8", xml_declaration=True)
+    return _Screened(unchanged=entries, data=data, hashes=hashes, root=root, items=items)
+
+
+def _read(data: bytes, hashes: list[str] | None) -> list[ParsedEntry]:
+    """feedparser's reading of a whole document (or of one chunk of one)."""
+    parsed = feedparser.parse(data, resolve_relative_uris=False, sanitize_html=False)
+    version = parsed.get("version") or ""
+    if not version and not parsed.entries:
+        reason = parsed.get("bozo_exception") or "no RSS or Atom feed found"
+        raise UnsupportedFormat(f"not a feed: {reason}")
+    if parsed.get("bozo") and not parsed.entries:
+        raise MalformedInput(f"malformed feed: {parsed.get('bozo_exception')}")
+    feed = parsed.feed
+    if hashes is not None and len(hashes) != len(parsed.entries):
+        hashes = None
+    adapter = RssAtomAdapter()
+    return [
+        adapter._entry(entry, feed, hashes[index] if hashes else "")
+        for index, entry in enumerate(parsed.entries)
+    ]
+
+
+def _read_chunk(job: tuple[bytes, list[str]]) -> list[ParsedEntry]:
+    """Run in a helper process: one chunk document, read as `_read` reads a whole one."""
+    data, hashes = job
+    return guard(lambda: _read(data, hashes))
+
+
+def _chunk_documents(
+    root: etree._Element | None, items: list[etree._Element], hashes: list[str] | None
+) -> list[tuple[bytes, list[str]]] | None:
+    """The document cut into small documents of a few items each, every one with the whole
+    document around its items (declaration, namespaces, channel or feed metadata), so that
+    feedparser reads each item as it would in the whole. None when the items do not all sit
+    in one parent element (then the document is read in one go)."""
+    parent = items[0].getparent() if items else None
+    if root is None or hashes is None or parent is None:
+        return None
+    if any(el.getparent() is not parent for el in items):
+        return None
+    bodies = [etree.tostring(el, encoding="utf-8", with_tail=False) for el in items]
+    position = parent.index(items[0])
+    for el in items:
+        parent.remove(el)
+    parent.insert(position, etree.Comment(_MARK))
+    whole = etree.tostring(root.getroottree(), encoding="utf-8", xml_declaration=True)
+    head, _mark, tail = whole.partition(f"<!--{_MARK}-->".encode())
+    jobs = []
+    start, size = 0, FIRST_CHUNK
+    while start < len(bodies):
+        end = start + size
+        jobs.append((head + b"".join(bodies[start:end]) + tail, hashes[start:end]))
+        start, size = end, CHUNK
+    return jobs

@@ -1,0 +1,160 @@
+"""A big RSS/Atom document parsed in chunks by helper processes while the ingest writes.
+
+What matters: the chunks read exactly as the whole document does (every corpus feed, cut into
+tiny chunks, gives the same items), the helpers are real processes, a dead helper loses
+nothing, and a chunk that cannot be read leaves the stories before it in and says so.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from masthead.newsroom.models import Article
+from masthead.wire import parallel
+from masthead.wire.adapters import rss_atom
+from masthead.wire.adapters.base import detect
+from masthead.wire.items import IngestError, MalformedInput
+from masthead.wire.services import ingest_bytes
+
+
+def _feed_files(corpora: Path) -> list[Path]:
+    rows = (corpora / "MANIFEST.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    return [corpora / row.split("\t")[0] for row in rows if row.startswith("rss_atom/")]
+
+
+def _flatten(batches) -> list:
+    return [entry for entries in batches.lists for entry in entries]
+
+
+def _comparable(entries: list) -> list:
+    return [
+        (type(e).__name__, e.reason, e.guid) if isinstance(e, IngestError) else e for e in entries
+    ]
+
+
+def test_it_reads_every_corpus_feed_in_chunks_as_in_one_piece(corpora, settings, monkeypatch):
+    settings.MASTHEAD_WIRE_PARSE_PROCESSES = 1
+    monkeypatch.setattr(rss_atom, "PARALLEL_MIN_ITEMS", 2)
+    monkeypatch.setattr(rss_atom, "FIRST_CHUNK", 1)
+    monkeypatch.setattr(rss_atom, "CHUNK", 2)
+    # In this process, so that the count of chunked documents below can be taken.
+    monkeypatch.setattr(parallel, "ordered_map", lambda func, jobs: map(func, jobs))
+    chunked = []
+    real_chunks = rss_atom._chunk_documents
+
+    def counting(*args):
+        jobs = real_chunks(*args)
+        if jobs is not None:
+            chunked.append(len(jobs))
+        return jobs
+
+    monkeypatch.setattr(rss_atom, "_chunk_documents", counting)
+    compared = 0
+    for path in _feed_files(corpora):
+        data = path.read_bytes()
+        try:
+            adapter = detect(data)
+        except IngestError:
+            continue
+        if adapter.name != "rss_atom":
+            continue
+        try:
+            whole = adapter.parse(data)
+        except IngestError as exc:
+            with pytest.raises(type(exc)):
+                _flatten(adapter.parse_batches(data))
+            continue
+        before = len(chunked)
+        batches = adapter.parse_batches(data)
+        in_chunks = _flatten(batches)
+        assert _comparable(in_chunks) == _comparable(whole), path.name
+        assert batches.total == len(whole), path.name
+        compared += len(chunked) > before
+    # Not vacuous: many real feeds (RSS 0.9x/1.0/2.0, Atom, several encodings) went in chunks.
+    assert compared >= 6
+    assert max(chunked) >= 3
+
+
+def _pid(job: int) -> tuple[int, int]:
+    return job, os.getpid()
+
+
+def _die_in_helper(job: tuple[int, int]) -> int:
+    parent, value = job
+    if value == 2 and os.getpid() != parent:
+        os._exit(1)  # a helper killed mid-run (out of memory, SIGKILL)
+    return value
+
+
+def test_it_parses_in_other_processes_and_hands_results_back_in_order():
+    results = list(parallel.ordered_map(_pid, list(range(12)), processes=2))
+    assert [job for job, _ in results] == list(range(12))
+    assert os.getpid() not in {pid for _, pid in results}
+
+
+def test_it_parses_here_when_no_helper_is_configured(settings):
+    settings.MASTHEAD_WIRE_PARSE_PROCESSES = 0
+    results = list(parallel.ordered_map(_pid, list(range(4))))
+    assert {pid for _, pid in results} == {os.getpid()}
+
+
+def test_it_finishes_the_job_here_when_a_helper_dies():
+    jobs = [(os.getpid(), value) for value in range(6)]
+    assert list(parallel.ordered_map(_die_in_helper, jobs, processes=1)) == list(range(6))
+
+
+def _feed(n: int) -> bytes:
+    items = "".join(
+        f"<item><title>Ferry story {i} for the harbour board</title>"
+        f"<guid isPermaLink='false'>chunk-{i}</guid>"
+        f"<pubDate>Sat, 28 Nov 2026 12:{i % 60:02d}:00 GMT</pubDate>"
+        f"<description>Summary {i}.</description><content:encoded><![CDATA["
+        f"<p>Story {i} about the ferry board and its timetable in the harbour town.</p>]]>"
+        "</content:encoded></item>"
+        for i in range(n)
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
+        f"<title>Chunk Wire</title><link>https://wire.example/</link>{items}</channel></rss>"
+    ).encode()
+
+
+@pytest.mark.django_db
+def test_it_ingests_a_big_feed_through_helper_processes(settings):
+    settings.MASTHEAD_WIRE_PARSE_PROCESSES = 1
+    n = rss_atom.PARALLEL_MIN_ITEMS + 40
+    seen: list[tuple[int, int]] = []
+    summary = ingest_bytes(_feed(n), file="big.xml", progress=lambda d, t: seen.append((d, t)))
+    assert (summary.new, summary.errors) == (n, 0)
+    assert Article.objects.filter(source__name="Chunk Wire").count() == n
+    assert [r.guid for r in summary.results] == [f"chunk-{i}" for i in range(n)]
+    assert seen[-1] == (n, n) and [d for d, _ in seen] == sorted(d for d, _ in seen)
+    again = ingest_bytes(_feed(n), file="big.xml")
+    assert again.skipped == n
+
+
+@pytest.mark.django_db
+def test_it_keeps_what_went_in_when_a_later_chunk_cannot_be_read(settings, monkeypatch):
+    settings.MASTHEAD_WIRE_PARSE_PROCESSES = 1
+    monkeypatch.setattr(parallel, "ordered_map", lambda func, jobs: map(func, jobs))
+    calls = []
+
+    def flaky(job):
+        calls.append(job)
+        if len(calls) == 2:
+            raise MalformedInput("malformed feed: chunk could not be read")
+        return rss_atom._read(*job)
+
+    monkeypatch.setattr(rss_atom, "_read_chunk", flaky)
+    n = rss_atom.PARALLEL_MIN_ITEMS
+    summary = ingest_bytes(_feed(n), file="big.xml")
+    first = rss_atom.FIRST_CHUNK
+    assert summary.new == first
+    assert summary.errors == 1
+    error = summary.results[-1]
+    assert error.reason == f"malformed feed: chunk could not be read (after {first} of {n} items)"
+    assert Article.objects.filter(source__name="Chunk Wire").count() == first
