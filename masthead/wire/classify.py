@@ -114,25 +114,3 @@ def tag_names_for(item: WireItem) -> list[str]:
             seen.add(key)
             out.append(name.strip())
     return out
-
-
-# Wire-style dateline at the start of a story: "RIGA, Latvia (HLW) — ", "LONDON (Reuters) -",
-# "PORT ALDER, Ore. — ". The place is in capitals; a region and an agency may follow.
-_DATELINE = re.compile(
-    r"""^(?P<lead>\s*(?:<p\b[^>]*>\s*)?)
-        (?P<city>[^\W\d_](?:[^\W\d_]|[.'’\-\ ]){1,40}?)
-        (?P<region>,\s*[^,()<>—–\n]{2,40}?)?
-        \s*(?:\((?P<agency>[^()<>]{1,30})\))?
-        \s*(?:—|–|--|-)\s""",
-    re.X,
-)
-
-
-def split_dateline(body_html: str) -> tuple[str, str]:
-    """(dateline, body without it) when the first paragraph opens with one, else ("", body)."""
-    m = _DATELINE.match(body_html)
-    # The city is in capitals in wire style; that is what tells a dateline from a sentence.
-    if not m or m.group("city") != m.group("city").upper() or len(m.group("city").strip()) < 2:
-        return "", body_html
-    place = " ".join((m.group("city") + (m.group("region") or "")).split())
-    return place, m.group("lead") + body_html[m.end() :]

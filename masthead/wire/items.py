@@ -66,6 +66,9 @@ class WireItem:
     replaces: str = ""
     notes: list[str] = field(default_factory=list)
     raw_excerpt: str = ""
+    # The stored form of the text (`masthead.wire.cleaning.CleanText`) when a parse helper
+    # process already cleaned it; not part of what the agency sent.
+    cleaned: object | None = field(default=None, compare=False, repr=False)
 
     @property
     def version_label(self) -> str:

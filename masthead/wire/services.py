@@ -8,7 +8,6 @@ hash before any text cleaning or classification is done.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 from collections.abc import Callable, Iterable
@@ -27,6 +26,7 @@ from masthead.newsroom import actions
 from masthead.newsroom.models import Article, Section, Source
 from masthead.wire import classify
 from masthead.wire.adapters.base import Adapter, detect, get_adapter, load_adapters
+from masthead.wire.cleaning import _TAG, _WORD, CleanText, clean_items, clean_text
 from masthead.wire.items import (
     Ignored,
     IngestError,
@@ -296,7 +296,7 @@ def ingest_bytes(
         if len(data) > MAX_FILE_BYTES:
             raise TooLarge(f"file is {len(data)} bytes, over the {MAX_FILE_BYTES}-byte limit")
         adapter = _adapter_for(data, feed)
-        batches = adapter.parse_batches(data, unchanged=_unchanged_guids)
+        batches = adapter.parse_batches(data, unchanged=_unchanged_guids, prepare=clean_items)
     except IngestError as exc:
         return _file_error(file, exc, feed=feed)
     context = _Context.build(feed=feed, source_name=source_name, file=file)
@@ -560,33 +560,19 @@ def _clean_plain(text: str) -> str:
 
 
 def _prepare(item: WireItem, context: _Context) -> _Prepared:
-    content, repairs, body = _content(item, context)
-    headline = content.fields["headline"]
+    # A parse helper process may have cleaned the text already (`cleaning.clean_text` is pure).
+    text = item.cleaned if isinstance(item.cleaned, CleanText) else clean_text(item)
     return _Prepared(
-        content=content,
-        repairs=repairs,
-        text_hash=text_fingerprint(headline, body),
-        headline_hash=text_fingerprint(headline, ""),
-        lead_hash=lead_fingerprint(body),
-        # What `unique_slug` would try first (same rule), checked for a whole file at once.
-        slug=slugify(headline)[:192].strip("-") or "story",
+        content=_content(item, context, text),
+        repairs=text.repairs,
+        text_hash=text.text_hash,
+        headline_hash=text.headline_hash,
+        lead_hash=text.lead_hash,
+        slug=text.slug,
     )
 
 
-def _content(item: WireItem, context: _Context) -> tuple[actions.WireContent, list[str], str]:
-    from masthead.text import clean_html, clean_plain, explain
-
-    repairs = [f"headline: {r}" for r in explain(item.headline)]
-    body_html = item.body_html
-    dateline = item.dateline
-    lifted, rest = classify.split_dateline(body_html)
-    if lifted:
-        body_html = rest
-        dateline = dateline or lifted
-    body = clean_html(body_html)
-    repairs += [f"body: {r}" for r in explain(_TAG.sub("", body_html))]
-    headline = clean_plain(item.headline)[:300]
-    summary = clean_plain(item.summary)
+def _content(item: WireItem, context: _Context, text: CleanText) -> actions.WireContent:
     feed = context.feed
     sections, rule_tags = classify.resolve_sections(
         item,
@@ -602,25 +588,18 @@ def _content(item: WireItem, context: _Context) -> tuple[actions.WireContent, li
         item.pubstatus == PubStatus.EMBARGOED and item.embargo_until is not None
     )
     fields = {
-        "headline": headline,
-        "summary": summary,
-        "body": body,
-        "dateline": clean_plain(dateline)[:200],
-        "byline": clean_plain(", ".join(item.bylines))[:300] if item.bylines else "",
+        **text.fields,
         "canonical_url": item.canonical_url[:500] if _is_url(item.canonical_url) else "",
         "image_url": item.image_url[:500] if _is_url(item.image_url) else "",
-        "image_alt": clean_plain(item.image_alt)[:300],
-        "credit_line": clean_plain(item.credit)[:200],
-        "copyright_notice": clean_plain(item.copyright)[:300],
         "language": item.language[:20],
         "embargo_until": item.embargo_until,
         "is_fiction": item.is_fiction or bool(feed is not None and feed.marks_fiction),
     }
-    content = actions.WireContent(
+    return actions.WireContent(
         fields=fields,
         sections=sections,
         tags=tags,
-        bylines=[b[:150] for b in map(clean_plain, item.bylines) if b],
+        bylines=text.bylines,
         wire_guid=item.guid[:500],
         wire_version=item.version,
         wire_version_at=item.version_at,
@@ -629,41 +608,10 @@ def _content(item: WireItem, context: _Context) -> tuple[actions.WireContent, li
         publish=publish,
         cache=context.cache,
     )
-    if item.notes:
-        repairs += item.notes
-    return content, repairs, body
 
 
 def _is_url(value: str) -> bool:
     return bool(re.match(r"^https?://\S+$", value or ""))
-
-
-# Markup out of already sanitised HTML (nh3's well-formed output), for fingerprints only. Not
-# Django's `strip_tags`: its HTML parser costs more than the rest of a story's cleaning, and a
-# fingerprint only needs the words in order.
-_TAG = re.compile(r"<[^>]*>")
-
-
-def text_fingerprint(headline: str, body: str) -> str:
-    words = " ".join(_TAG.sub(" ", f"{headline}\n{body}").lower().split())
-    return hashlib.sha256(words.encode("utf-8")).hexdigest()
-
-
-# The opening paragraph of a story: two wires' versions of one story usually differ in
-# headline, byline and tail, but keep the agency's lead paragraph word for word.
-LEAD_WORDS = 30
-LEAD_MIN_WORDS = 12  # shorter openings ("Updated.", a dateline) say nothing about the story
-_WORD = re.compile(r"\w+")
-
-
-def lead_fingerprint(body: str) -> str:
-    """Hash of the body's first paragraph (at most LEAD_WORDS words; case, punctuation and
-    markup ignored); blank when it is too short to tell two stories apart by."""
-    first = body.split("</p>", 1)[0]
-    words = _WORD.findall(_TAG.sub(" ", first).lower())[:LEAD_WORDS]
-    if len(words) < LEAD_MIN_WORDS:
-        return ""
-    return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
 
 
 def _prefetch(items: list[WireItem], context: _Context) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from masthead.wire.adapters import detect
 from masthead.wire.adapters.base import parse_when, parse_xml
-from masthead.wire.classify import split_dateline
+from masthead.wire.cleaning import split_dateline
 from masthead.wire.items import MalformedInput, UnsafeInput, UnsupportedFormat
 from masthead.wire.models import IngestLog
 from masthead.wire.services import ingest_bytes

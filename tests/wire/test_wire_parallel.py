@@ -147,7 +147,7 @@ def test_it_keeps_what_went_in_when_a_later_chunk_cannot_be_read(settings, monke
         calls.append(job)
         if len(calls) == 2:
             raise MalformedInput("malformed feed: chunk could not be read")
-        return rss_atom._read(*job)
+        return rss_atom._read(job[0], job[1])
 
     monkeypatch.setattr(rss_atom, "_read_chunk", flaky)
     n = rss_atom.PARALLEL_MIN_ITEMS

@@ -31,6 +31,9 @@ from masthead.wire.items import (
 # that an adapter whose full parse is expensive (feedparser) can skip them.
 UnchangedCheck = Callable[[list[tuple[str, str]]], set[str]]
 Parsed = TypeVar("Parsed")
+# Work on parsed entries that a parse helper process may do ahead of the writer (a module-level
+# function, so that it can be sent to the helper): the wire's text cleaning.
+Prepare = Callable[[list[ParsedEntry]], list[ParsedEntry]]
 
 
 @dataclass
@@ -60,9 +63,16 @@ class Adapter:
         """
         raise NotImplementedError
 
-    def parse_batches(self, data: bytes, *, unchanged: UnchangedCheck | None = None) -> Batches:
+    def parse_batches(
+        self,
+        data: bytes,
+        *,
+        unchanged: UnchangedCheck | None = None,
+        prepare: Prepare | None = None,
+    ) -> Batches:
         """`parse`, in batches. A format whose parsing costs as much as writing its stories
-        overrides this to parse ahead in other processes; the rest hand over one batch.
+        overrides this to parse (and `prepare`) ahead in other processes; the rest hand over
+        one batch and leave `prepare`'s work to the writer.
 
         Raises IngestError, before any batch, when the file as a whole cannot be read.
         """

@@ -23,6 +23,7 @@ from masthead.wire import parallel
 from masthead.wire.adapters.base import (
     Adapter,
     Batches,
+    Prepare,
     UnchangedCheck,
     child,
     content_hash,
@@ -111,15 +112,21 @@ class RssAtomAdapter(Adapter):
             return screened.unchanged
         return screened.unchanged + _read(screened.data, screened.hashes)
 
-    def parse_batches(self, data: bytes, *, unchanged: UnchangedCheck | None = None) -> Batches:
-        """Big well-formed documents are cut into chunks that helper processes parse while
-        the writer stores the chunks before them (`masthead.wire.parallel`)."""
+    def parse_batches(
+        self,
+        data: bytes,
+        *,
+        unchanged: UnchangedCheck | None = None,
+        prepare: Prepare | None = None,
+    ) -> Batches:
+        """Big well-formed documents are cut into chunks that helper processes parse (and
+        `prepare`) while the writer stores the chunks before them (`masthead.wire.parallel`)."""
         screened = guard(lambda: _screen(data, unchanged))
         if screened.data is None:
             return Batches(len(screened.unchanged), iter([screened.unchanged]))
         jobs = None
         if len(screened.items) >= PARALLEL_MIN_ITEMS and parallel.parse_processes():
-            jobs = _chunk_documents(screened.root, screened.items, screened.hashes)
+            jobs = _chunk_documents(screened.root, screened.items, screened.hashes, prepare)
         if jobs is None:
             entries = screened.unchanged + guard(lambda: _read(screened.data, screened.hashes))
             return Batches(len(entries), iter([entries]))
@@ -259,15 +266,22 @@ def _read(data: bytes, hashes: list[str] | None) -> list[ParsedEntry]:
     ]
 
 
-def _read_chunk(job: tuple[bytes, list[str]]) -> list[ParsedEntry]:
+Job = tuple[bytes, list[str], Prepare | None]
+
+
+def _read_chunk(job: Job) -> list[ParsedEntry]:
     """Run in a helper process: one chunk document, read as `_read` reads a whole one."""
-    data, hashes = job
-    return guard(lambda: _read(data, hashes))
+    data, hashes, prepare = job
+    entries = guard(lambda: _read(data, hashes))
+    return prepare(entries) if prepare is not None else entries
 
 
 def _chunk_documents(
-    root: etree._Element | None, items: list[etree._Element], hashes: list[str] | None
-) -> list[tuple[bytes, list[str]]] | None:
+    root: etree._Element | None,
+    items: list[etree._Element],
+    hashes: list[str] | None,
+    prepare: Prepare | None = None,
+) -> list[Job] | None:
     """The document cut into small documents of a few items each, every one with the whole
     document around its items (declaration, namespaces, channel or feed metadata), so that
     feedparser reads each item as it would in the whole. None when the items do not all sit
@@ -288,6 +302,6 @@ def _chunk_documents(
     start, size = 0, FIRST_CHUNK
     while start < len(bodies):
         end = start + size
-        jobs.append((head + b"".join(bodies[start:end]) + tail, hashes[start:end]))
+        jobs.append((head + b"".join(bodies[start:end]) + tail, hashes[start:end], prepare))
         start, size = end, CHUNK
     return jobs
