@@ -221,7 +221,7 @@ class Article(models.Model):
     wire_guid = models.CharField(max_length=500, blank=True)
     wire_version = models.PositiveIntegerField(null=True, blank=True)
     wire_version_at = models.DateTimeField(null=True, blank=True)
-    content_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    content_hash = models.CharField(max_length=64, blank=True)
     editor_locked_fields = models.JSONField(
         default=list,
         blank=True,
@@ -245,6 +245,11 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "published_at"], name="article_status_pub"),
             models.Index(fields=["is_local", "status", "published_at"], name="article_local_pub"),
+            # The wire's lookups by guid: a whole file's guids at once (any source), and one
+            # story by (source, guid). The unique constraint above cannot serve them: it is
+            # partial (local stories have no guid), and a database only uses a partial index for
+            # a query that provably matches its condition, which `wire_guid = %s` does not.
+            models.Index(fields=["wire_guid", "source"], name="article_wire_guid"),
         ]
 
     def __str__(self) -> str:

@@ -369,8 +369,10 @@ def _unchanged_guids(pairs: list[tuple[str, str]]) -> set[str]:
     guids = list(wanted)
     for start in range(0, len(guids), LOOKUP_BATCH):
         chunk = guids[start : start + LOOKUP_BATCH]
-        for guid, chash in Article.objects.filter(wire_guid__in=chunk).values_list(
-            "wire_guid", "content_hash"
+        for guid, chash in (
+            Article.objects.filter(wire_guid__in=chunk)
+            .order_by()
+            .values_list("wire_guid", "content_hash")
         ):
             if chash and wanted.get(guid) == chash:
                 found.add(guid)
@@ -385,7 +387,7 @@ def _lookup(items: list[WireItem]) -> tuple[set[tuple[str, str]], set[tuple[int,
     existing: set[tuple[int, str]] = set()
     guids = list(wanted)
     for start in range(0, len(guids), LOOKUP_BATCH):
-        rows = Article.objects.filter(wire_guid__in=guids[start : start + LOOKUP_BATCH])
+        rows = Article.objects.filter(wire_guid__in=guids[start : start + LOOKUP_BATCH]).order_by()
         for source_id, guid, chash in rows.values_list("source_id", "wire_guid", "content_hash"):
             existing.add((source_id, guid))
             if chash:
