@@ -7,12 +7,17 @@ so that a page's query count is pinned (see tests/site/test_site_query_counts.py
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
+from typing import TYPE_CHECKING
 
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from masthead.newsroom.models import Article, Section
+
+if TYPE_CHECKING:  # discovery builds on the newsroom; imported where used, at run time
+    from masthead.discovery.selectors import RelatedBlock
 
 
 def top_stories(*, limit: int = 5) -> list[Article]:
@@ -76,6 +81,16 @@ def related_articles(article: Article, *, limit: int = 5) -> list[Article]:
     from masthead.discovery import selectors as discovery
 
     return discovery.related_articles(article, limit=limit)
+
+
+def related_block(article: Article, *, avoid: Collection[Article] = ()) -> RelatedBlock:
+    """The article page's Related block: the stored list, then labelled filler when it is short.
+
+    See `masthead.discovery.selectors.related_block` for why the filler is labelled apart.
+    """
+    from masthead.discovery import selectors as discovery
+
+    return discovery.related_block(article, avoid=avoid)
 
 
 def popular_articles(*, limit: int = 5, exclude: Article | None = None) -> list[Article]:

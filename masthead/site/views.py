@@ -103,7 +103,8 @@ class ArticleView(DetailView):
             else []
         )
         context.update(
-            related_stories=selectors.related_articles(article, limit=5),
+            # Filler prefers stories the section block below does not already list.
+            related=selectors.related_block(article, avoid=section_block),
             popular_stories=selectors.popular_articles(limit=5, exclude=article),
             local_stories=selectors.local_stories(limit=5, exclude=article),
             section_block=section_block,

@@ -1,20 +1,26 @@
 """Related on the demo paper: clusters written about one event each, loaded by the real ingest.
 
-The labels are the content README's table (cluster → story ids). Every Related link of a
-clustered story must stay in its cluster, and a standalone story gets no link: a block shows
-fewer stories, or none, rather than a wrong one (`related.MIN_SCORE`).
+The labels are the content README's table (cluster → story ids). Every stored Related link of a
+clustered story must stay in its cluster, and a standalone story gets no link: the topical list
+is shorter, or empty, rather than wrong (`related.MIN_SCORE`). The article page's Related block
+still holds 4–6 stories: it shows that list first, then tops it up under its own sub-label.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
+from dataclasses import dataclass
 
+import lxml.html
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from masthead.discovery.models import RelatedLink
 from masthead.newsroom import selectors
+from masthead.newsroom.actions import EmbargoArticleAction, KillArticleAction
 from masthead.newsroom.management.commands.demo import CONTENT
 from masthead.newsroom.models import Article
 
@@ -72,6 +78,37 @@ def blocks(demo) -> dict[int, list[int]]:
     }
 
 
+@dataclass
+class PageBlock:
+    """The article page's Related section, read from its HTML: story ids above and below its
+    sub-label."""
+
+    topical: list[int]
+    label: str | None
+    more: list[int]
+
+    @property
+    def stories(self) -> list[int]:
+        return self.topical + self.more
+
+
+def page_block(client, article: Article) -> PageBlock:
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    doc = lxml.html.fromstring(response.content)
+    found = doc.xpath('//section[h2[normalize-space()="Related"]]')
+    assert len(found) == 1, f"{article.slug}: {len(found)} sections headed Related"
+    by_url = {a.get_absolute_url(): a.pk for a in Article.objects.only("slug")}
+    block = PageBlock(topical=[], label=None, more=[])
+    for element in found[0]:
+        if element.tag == "h3":
+            block.label = element.text_content().strip()
+        elif element.tag == "ol":
+            ids = [by_url[href] for href in element.xpath("li/a/@href")]
+            (block.more if block.label is not None else block.topical).extend(ids)
+    return block
+
+
 def test_it_keeps_every_related_link_inside_its_cluster(demo):
     """Measured: 170 of 173 links in-cluster; the other three are the tolerated pairs."""
     wrong, inside = [], 0
@@ -87,8 +124,12 @@ def test_it_keeps_every_related_link_inside_its_cluster(demo):
     assert inside >= 160  # the rule must not be met by showing nothing
 
 
-def test_it_shows_fewer_rather_than_padding_a_block(demo):
-    """A cluster of three can fill two slots; a weak cluster may show none. Never filler."""
+def test_it_shows_fewer_rather_than_padding_a_block(client, demo):
+    """The stored list stays short rather than wrong; the page pads below it, labelled apart.
+
+    A cluster of three can fill two topical slots; a weak cluster may fill none. The page's
+    block shows exactly that list first, then filler under "More in <section>".
+    """
     shown = blocks(demo)
     clustered = [pk for pk, (_, c) in demo.items() if c != "standalone"]
     for pk in clustered:
@@ -97,6 +138,15 @@ def test_it_shows_fewer_rather_than_padding_a_block(demo):
             frozenset({demo[pk][0], demo[o][0]}) in TOLERATED for o in shown[pk]
         )
     assert sum(1 for pk in clustered if shown[pk]) >= 0.85 * len(clustered)
+
+    short = [pk for pk in demo if len(shown[pk]) < 4]
+    assert len(short) >= 12  # the standalone stories at least: the padding is exercised
+    for pk in short:
+        article = Article.objects.select_related("section").get(pk=pk)
+        block = page_block(client, article)
+        assert block.topical == shown[pk]  # the topical part is the stored list, in order
+        assert block.label == f"More in {article.section.name}"
+        assert len(block.topical) + len(block.more) == 5
 
 
 def test_it_gives_standalone_stories_no_confident_link(demo):
@@ -109,3 +159,52 @@ def test_it_gives_standalone_stories_no_confident_link(demo):
         # Scored (not the unscored fallback), and nothing stored above the threshold.
         stored = RelatedLink.objects.filter(article_id=pk)
         assert all(frozenset({sid, demo[link.related_id][0]}) in TOLERATED for link in stored)
+
+
+def test_it_shows_a_related_block_of_four_to_six_other_stories_on_every_story_page(client, demo):
+    visible = list(Article.objects.published())
+    assert len(visible) == len(demo)  # every demo story is published
+    for article in visible:
+        block = page_block(client, article)
+        assert 4 <= len(block.stories) <= 6, (article.slug, block)
+        assert len(set(block.stories)) == len(block.stories), article.slug
+        assert article.pk not in block.stories
+
+
+def test_it_labels_the_standalone_stories_filler(client, demo):
+    standalone = [pk for pk, (_, cluster) in demo.items() if cluster == "standalone"]
+    assert len(standalone) == 12
+    for article in Article.objects.select_related("section").filter(pk__in=standalone):
+        block = page_block(client, article)
+        assert block.label == f"More in {article.section.name}", article.slug
+        assert len(block.more) >= 4  # nothing (or one tolerated link) above the label
+        assert len(block.stories) == 5
+
+
+def test_it_shows_a_full_topical_list_without_a_filler_label(client, demo):
+    stored = blocks(demo)
+    full = [pk for pk, related in stored.items() if len(related) >= 4]
+    assert len(full) >= 20
+    for article in Article.objects.filter(pk__in=full):
+        block = page_block(client, article)
+        assert block == PageBlock(topical=stored[article.pk], label=None, more=[])
+
+
+def test_it_never_pads_with_a_killed_or_embargoed_story(client, demo, commit):
+    standalone = [pk for pk, (_, cluster) in demo.items() if cluster == "standalone"]
+    # The stories that filler showed most often: the likeliest to be shown again.
+    shown: dict[int, int] = {}
+    for article in Article.objects.filter(pk__in=standalone):
+        for pk in page_block(client, article).more:
+            shown[pk] = shown.get(pk, 0) + 1
+    killed, embargoed = (Article.objects.get(pk=pk) for pk in sorted(shown, key=shown.get)[-2:])
+    with commit():
+        KillArticleAction(article=killed, reason="Withdrawn by the wire").execute()
+        EmbargoArticleAction(
+            article=embargoed, until=timezone.now() + dt.timedelta(days=1)
+        ).execute()
+
+    for article in Article.objects.published():
+        block = page_block(client, article)
+        assert killed.pk not in block.stories and embargoed.pk not in block.stories
+        assert 4 <= len(block.stories) <= 6

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
 
+from masthead.newsroom import selectors
+from masthead.newsroom.models import Article
 from tests.conftest import ARTIFACTS
 from tests.factories import (
     ArticleFactory,
@@ -119,3 +124,38 @@ def test_it_passes_accessibility_checks_on_search_account_and_wall_pages(
         assert results.violations_count == 0, f"{name}: {results.generate_report()}"
     assert "Access this article for free." in page.content()
     context.close()
+
+
+def test_it_shows_related_filler_under_its_own_heading_accessibly(chromium, live_server):
+    """Demo stories: a standalone one (all filler) and one with a short topical list."""
+    call_command("demo", no_migrate=True, stdout=io.StringIO(), stderr=io.StringIO())
+    standalone = Article.objects.get(wire_guid="hlw-2026-11-26-world-hue-mangrove-replanting")
+    mixed = next(
+        a
+        for a in Article.objects.for_page().order_by("pk")
+        if 1 <= len(selectors.related_articles(a)) < 4
+    )
+    for label, story in (("standalone", standalone), ("mixed", mixed)):
+        for name, width in (("phone", 390), ("desktop", 1280)):
+            context = chromium.new_context(viewport={"width": width, "height": 900})
+            page = context.new_page()
+            page.goto(live_server.url + story.get_absolute_url())
+            related = page.locator("section.block--related")
+            heading = related.get_by_role("heading", level=2, name="Related", exact=True)
+            assert heading.is_visible()
+            more = related.get_by_role("heading", level=3, name=f"More in {story.section.name}")
+            assert more.is_visible()
+            assert related.locator("li a").count() == 5
+            related.screenshot(path=str(ARTIFACTS / f"site-related-{label}-{name}.png"))
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            results = Axe().run(
+                page,
+                options={
+                    "runOnly": {
+                        "type": "tag",
+                        "values": ["wcag2a", "wcag2aa", "wcag21aa", "best-practice"],
+                    }
+                },
+            )
+            assert results.violations_count == 0, results.generate_report()
+            context.close()

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from masthead.discovery.models import RelatedLink, RelatedTerms
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -36,6 +37,8 @@ def populate(n: int) -> dict:
     for i in range(n):
         made.append(
             ArticleFactory(
+                # Headlines that are not one story retold, so Related's filler may show each.
+                headline=f"Wire report {i:04d}w on item {n:04d}",
                 source=sources[i % 3],
                 sections=[sections[i % 3], sections[(i + 1) % 3]],
                 tags=tags[i % 4 : i % 4 + 3],
@@ -45,6 +48,7 @@ def populate(n: int) -> dict:
         if i % 3 == 0:
             made.append(
                 ArticleFactory(
+                    headline=f"Staff report {i:04d}s on item {n:04d}",
                     source=staff,
                     is_local=True,
                     sections=[sections[3]],
@@ -78,3 +82,26 @@ def test_it_runs_a_constant_small_number_of_queries_per_page(client, page):
     second = count(client, urls2[page])
     assert first == second, f"{page}: {first} queries with little data, {second} with more"
     assert second <= 20, f"{page}: {second} queries"
+
+
+def test_it_pads_related_in_a_constant_small_number_of_queries(client):
+    """A story Related scored and found nothing for gets filler: two queries, at any size."""
+
+    def page(articles: list, links: int) -> tuple[int, str]:
+        story = articles[0]
+        RelatedTerms.objects.create(article=story, features={})
+        for other in articles[1 : 1 + links]:
+            RelatedLink.objects.create(article=story, related=other, score=0.5)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(story.get_absolute_url())
+        assert response.status_code == 200
+        return len(ctx.captured_queries), response.content.decode()
+
+    full, html = page(populate(6)["articles"], links=5)
+    assert 'class="block__subheading"' not in html
+    padded_small, html = page(populate(6)["articles"], links=0)
+    assert 'class="block__subheading"' in html
+    padded_large, html = page(populate(40)["articles"], links=1)
+    assert 'class="block__subheading"' in html
+    assert padded_small == padded_large
+    assert padded_large <= full + 2
