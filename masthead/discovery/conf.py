@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from masthead.lib.env import envint
+from masthead.lib.env import envint, envstr
 
 
 def _setting(name: str, env_default: int) -> int:
@@ -45,3 +45,17 @@ def related_limit() -> int:
 
 def search_page_size() -> int:
     return _setting("MASTHEAD_SEARCH_PAGE_SIZE", envint("MASTHEAD_SEARCH_PAGE_SIZE", "10"))
+
+
+def stale_drain_delay() -> float:
+    # Seconds between a story going stale and the drain that refreshes it becoming runnable: a
+    # wire burst is refreshed by one drain per delay (per writer process) rather than one task
+    # per story, and search and Related lag the newsroom by about this much plus the worker's
+    # polling interval.
+    return float(
+        getattr(
+            settings,
+            "MASTHEAD_STALE_DRAIN_DELAY",
+            envstr("MASTHEAD_STALE_DRAIN_DELAY", "1"),
+        )
+    )

@@ -1,4 +1,5 @@
-"""Discovery's own tables: the search index's rows, stored Related links and view counts.
+"""Discovery's own tables: the search index's rows, stored Related links, view counts and the
+stories whose index entry and Related list wait for the worker.
 
 `SearchEntry` is the text the search backends index (one row per searchable story). On SQLite an
 FTS5 table mirrors it through triggers; on PostgreSQL a generated tsvector column with a GIN
@@ -119,3 +120,27 @@ class TermStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.term}: {self.df}"
+
+
+class StaleArticle(models.Model):
+    """A story changed since its search entry and Related list were last brought up to date.
+
+    Written by `discovery.receivers` in the change's own transaction (one upsert), deleted by
+    the drain (`discovery.tasks.refresh_stale`) once it has refreshed that generation: a row
+    whose generation moved on while its refresh ran stays for the next pass.
+    """
+
+    article = models.OneToOneField(
+        Article, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # Bumped by every change. A row starts at a random value rather than 1: a worker that read
+    # generation g before another worker deleted the row must not delete the row a later
+    # change inserts, and a fresh start of 1 would repeat the g it holds (see tasks.py).
+    generation = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = "stale story"
+        verbose_name_plural = "stale stories"
+
+    def __str__(self) -> str:
+        return f"{self.article_id} (generation {self.generation})"

@@ -2,35 +2,59 @@
 
 Every change to an Article, its tags, sections or bylines (the wire ingest, the newsroom's
 actions and services, admin edits, the demo loader) fires a model signal inside the transaction
-that makes it. The receivers here enqueue one `refresh_article_task` per story per transaction
-(a story saved, re-tagged and re-bylined in one transaction is queued once), and the task
-re-indexes the story and recomputes its Related list.
+that makes it. The receivers here ask for one refresh per story per transaction (a story saved,
+re-tagged and re-bylined in one transaction counts once), which re-indexes the story and
+recomputes its Related list (`discovery.tasks`).
 
-In production the queue is django_tasks_db's table in the same database, and the task is
-enqueued *inside* the change's transaction: the change and its pending refresh commit together,
-so a writer killed right after its commit (SIGKILL, OOM) cannot leave a story whose index entry
-nobody will ever refresh, and a rolled-back change leaves no task behind. A worker process runs
-the tasks: `masthead db_worker` (which `masthead serve` starts beside the web server in the
-embedded setup). Until it has run, readers are still safe: the search view and the Related
-block re-check `published()` on what they read, so a killed or embargoed story never shows.
+In production the queue is django_tasks_db's table in the same database. The story is marked
+stale (`StaleArticle`, one small upsert) *inside* the change's transaction, so a writer killed
+right after its commit (SIGKILL, OOM) cannot leave a story whose index entry nobody will ever
+refresh, and a rolled-back change leaves nothing behind. The stale stories are refreshed by a
+drain task the worker runs (`masthead db_worker`, which `masthead serve` starts beside the web
+server in the embedded setup), not by a task per story, which cost the writer a third of a wire
+item. Until the drain has run, readers are still safe: the search view and the Related block
+re-check `published()` on what they read, so a killed or embargoed story never shows.
+
+Each transaction that marks a story makes sure a drain will run after it commits, in one of two
+ways, decided at its first mark:
+
+- The process's memo (`_DrainMemo`) holds a drain that a commit of this process queued and
+  that cannot have started yet: it is not runnable before its `run_after`, a delay after it was
+  queued (`MASTHEAD_STALE_DRAIN_DELAY`, ~1 s), and the memo trusts it only for the first half
+  of that delay, leaving the other half for clocks that disagree. Even if this transaction
+  runs past that time, the drain cannot finish without seeing its story: the drain's last look
+  waits for every transaction that has marked a story (see tasks.py).
+- Otherwise the transaction queues a new drain itself, in the transaction, and the memo learns
+  of it when (and only if) the transaction commits, so a rolled-back drain is never trusted.
+
+So a wire burst queues about two drains per second per writer process, whatever its size.
 
 With any other backend (the immediate backend in tests, which runs a task the moment it is
-enqueued) the task is enqueued when the transaction commits instead, once the story's tags and
-bylines are final. `article_changed`, sent after commit by the newsroom's actions, also queues a
-refresh, except for a story whose refresh the just-committed transaction already queued (it
-is there for changes made without model signals, such as a queryset update).
+enqueued) `refresh_article_task` is enqueued when the transaction commits instead, once the
+story's tags and bylines are final. `article_changed`, sent after commit by the newsroom's
+actions, also asks for a refresh, except for a story the just-committed transaction already
+asked for (it is there for changes made without model signals, such as a queryset update).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from typing import Any
 
+from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.utils import timezone
 
-from masthead.discovery.tasks import queue_is_database, refresh_article_task
+from masthead.discovery import conf
+from masthead.discovery.tasks import (
+    mark_stale,
+    queue_drain,
+    queue_is_database,
+    refresh_article_task,
+)
 from masthead.newsroom.models import Article, Authorship
 from masthead.newsroom.signals import article_changed
 
@@ -38,10 +62,10 @@ logger = logging.getLogger(__name__)
 
 
 class _Marker:
-    """An on-commit callback standing for "article N's refresh is queued in this transaction".
+    """An on-commit callback standing for "article N's refresh is asked for in this transaction".
 
     It lives in the connection's `run_on_commit` list, so Django drops it with the transaction
-    or savepoint it was queued in, and a rolled-back queueing is never taken for a live one.
+    or savepoint it was queued in, and a rolled-back request is never taken for a live one.
     """
 
     __slots__ = ("article_id", "in_database", "done")
@@ -58,11 +82,58 @@ class _Marker:
         if not self.in_database:
             _enqueue(self.article_id)
             return
-        # Remember what this commit queued, so that its `article_changed` does not queue again.
+        # Remember what this commit marked, so that its `article_changed` does not mark again.
         connection = transaction.get_connection(DEFAULT_DB_ALIAS)
         if state.committed_list is not connection.run_on_commit:
             state.committed_list, state.committed = connection.run_on_commit, set()
         state.committed.add(self.article_id)
+
+
+class _DrainCover:
+    """An on-commit callback standing for "a drain will run after this transaction commits".
+
+    `trusted_until` is set when the transaction queued that drain itself: the memo takes it on
+    commit. Dropped with a rolled-back savepoint like `_Marker`, so the next mark decides again.
+    """
+
+    __slots__ = ("trusted_until", "done")
+
+    def __init__(self, trusted_until: dt.datetime | None) -> None:
+        self.trusted_until = trusted_until
+        self.done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        state = _state()
+        if state.cover is self:
+            state.cover = None
+        if self.trusted_until is not None:
+            _memo.learn(self.trusted_until)
+
+
+class _DrainMemo:
+    """Until when the newest committed drain this process queued is sure not to have started.
+
+    Shared by the process's threads: a lost race between two of them only queues one drain
+    more, and the memo only ever holds drains whose queueing has committed.
+    """
+
+    def __init__(self) -> None:
+        self.trusted_until: dt.datetime | None = None
+
+    def trusts(self, now: dt.datetime) -> bool:
+        until = self.trusted_until
+        return until is not None and now < until
+
+    def learn(self, until: dt.datetime) -> None:
+        if self.trusted_until is None or until > self.trusted_until:
+            self.trusted_until = until
+
+    def forget(self) -> None:
+        self.trusted_until = None
+
+
+_memo = _DrainMemo()
 
 
 class _State(threading.local):
@@ -70,7 +141,9 @@ class _State(threading.local):
         # article id -> its marker, for the transaction whose `run_on_commit` is `pending_list`.
         self.pending: dict[int, _Marker] = {}
         self.pending_list: list | None = None
-        # Ids whose refresh the last commit queued; valid while `committed_list` is current.
+        # That transaction's drain, once its first mark has seen to one.
+        self.cover: _DrainCover | None = None
+        # Ids whose refresh the last commit asked for; valid while `committed_list` is current.
         self.committed: set[int] = set()
         self.committed_list: list | None = None
 
@@ -86,31 +159,52 @@ def _enqueue(article_id: int) -> None:
     refresh_article_task.enqueue(article_id)
 
 
+def _queue_drain(now: dt.datetime) -> dt.datetime:
+    """Queue a drain runnable after the delay; returns until when it is sure not to start."""
+    delay = dt.timedelta(seconds=conf.stale_drain_delay())
+    queue_drain(run_after=now + delay)
+    return now + delay / 2
+
+
 def schedule_refresh(article_id: int) -> None:
-    """Queue one refresh of the story for the open transaction (or now, outside one)."""
+    """Ask once for the story's refresh in the open transaction (or now, outside one)."""
     connection = transaction.get_connection(DEFAULT_DB_ALIAS)
     in_database = queue_is_database()
     if not connection.in_atomic_block:
-        # Autocommit: the change is already committed; queue at once (immediate backends run it).
-        _enqueue(article_id)
+        # Autocommit: the change is already committed; ask at once (immediate backends run it).
+        if not in_database:
+            _enqueue(article_id)
+            return
+        mark_stale(article_id)
+        now = timezone.now()
+        if not _memo.trusts(now):
+            _memo.learn(_queue_drain(now))
         return
     state = _state()
     if state.pending_list is not connection.run_on_commit:
         # Django replaces the list on commit, rollback and savepoint rollback: re-read which
         # markers survived (appending keeps the same list, so this is rare and cheap).
         state.pending_list = connection.run_on_commit
-        state.pending = {
-            func.article_id: func
-            for _sids, func, _robust in connection.run_on_commit
-            if isinstance(func, _Marker) and not func.done
-        }
+        state.pending = {}
+        state.cover = None
+        for _sids, func, _robust in connection.run_on_commit:
+            if isinstance(func, _Marker) and not func.done:
+                state.pending[func.article_id] = func
+            elif isinstance(func, _DrainCover) and not func.done:
+                state.cover = func
     if article_id in state.pending:
         return
-    marker = _Marker(article_id, in_database=in_database)
     if in_database:
-        _enqueue(article_id)  # a row in this transaction: commits or rolls back with the change
+        # From this mark to the commit, a drain's last look waits for this transaction.
+        mark_stale(article_id)
+    marker = _Marker(article_id, in_database=in_database)
     state.pending[article_id] = marker
     transaction.on_commit(marker, robust=True)
+    if in_database and state.cover is None:
+        now = timezone.now()
+        cover = _DrainCover(None if _memo.trusts(now) else _queue_drain(now))
+        state.cover = cover
+        transaction.on_commit(cover, robust=True)
 
 
 def on_article_changed(sender: Any, article: Article, change: str = "", **kwargs: Any) -> None:
@@ -160,6 +254,21 @@ def on_article_deleting(sender: Any, instance: Article, **kwargs: Any) -> None:
         schedule_refresh(article_id)
 
 
+def on_article_deleted(sender: Any, instance: Article, **kwargs: Any) -> None:
+    """The cascade deletes a story's stale row before its bylines, whose `post_delete` marks
+    the story again: that row goes here, after the story itself."""
+    if queue_is_database():
+        from masthead.discovery.models import StaleArticle
+
+        StaleArticle.objects.filter(article_id=instance.pk).delete()
+
+
+def on_setting_changed(setting: str, **kwargs: Any) -> None:
+    # A drain in the memo belongs to the queue it was queued in (tests switch queues).
+    if setting in {"TASKS", "MASTHEAD_STALE_DRAIN_DELAY"}:
+        _memo.forget()
+
+
 def connect() -> None:
     article_changed.connect(on_article_changed, dispatch_uid="discovery.article_changed")
     post_save.connect(on_article_saved, sender=Article, dispatch_uid="discovery.article_saved")
@@ -168,3 +277,5 @@ def connect() -> None:
     post_save.connect(on_authorship_changed, sender=Authorship, dispatch_uid="discovery.by")
     post_delete.connect(on_authorship_changed, sender=Authorship, dispatch_uid="discovery.by-")
     pre_delete.connect(on_article_deleting, sender=Article, dispatch_uid="discovery.deleting")
+    post_delete.connect(on_article_deleted, sender=Article, dispatch_uid="discovery.deleted")
+    setting_changed.connect(on_setting_changed, dispatch_uid="discovery.setting_changed")

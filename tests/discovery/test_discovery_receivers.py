@@ -1,5 +1,7 @@
-"""Refreshing search and Related through queued tasks: one per story per transaction, enqueued
-in the change's own transaction when the queue is the database, run by the worker."""
+"""Refreshing search and Related after a change: once per story per transaction. With the
+database queue the story is marked stale in the change's own transaction and one drain task
+refreshes the stale stories; with any other backend a refresh task per story is enqueued on
+commit."""
 
 from __future__ import annotations
 
@@ -7,8 +9,13 @@ import pytest
 from django.db import transaction
 from django_tasks.signals import task_enqueued
 
-from masthead.discovery.models import SearchEntry
-from masthead.discovery.tasks import refresh_article_task, run_pending_refreshes
+from masthead.discovery import receivers
+from masthead.discovery.models import SearchEntry, StaleArticle
+from masthead.discovery.tasks import (
+    refresh_article_task,
+    refresh_stale_task,
+    run_pending_refreshes,
+)
 from masthead.newsroom import actions
 from masthead.newsroom.models import Article, Authorship
 from tests.factories import AuthorFactory, TagFactory
@@ -21,7 +28,7 @@ DB_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 @pytest.fixture
 def db_queue(settings, monkeypatch):
     """Tasks stored as rows in the database, as in production (django_tasks resets its
-    backends when the setting changes)."""
+    backends when the setting changes, and the receivers forget the drains they queued)."""
     from django_tasks_db.management.commands import db_worker
 
     settings.TASKS = DB_QUEUE
@@ -32,7 +39,7 @@ def db_queue(settings, monkeypatch):
 
 @pytest.fixture
 def enqueued():
-    """Article ids of every refresh enqueued while the test runs, in order."""
+    """Article ids of every per-story refresh enqueued while the test runs, in order."""
     seen: list[int] = []
 
     def receiver(sender, task_result, **kwargs):
@@ -44,15 +51,36 @@ def enqueued():
     task_enqueued.disconnect(dispatch_uid="test-discovery-receivers")
 
 
-def _queued_rows() -> list[int]:
+@pytest.fixture
+def marked(monkeypatch):
+    """Article ids of every stale mark written while the test runs, in order."""
+    seen: list[int] = []
+    real = receivers.mark_stale
+
+    def spy(article_id: int, **kwargs) -> None:
+        seen.append(article_id)
+        real(article_id, **kwargs)
+
+    monkeypatch.setattr(receivers, "mark_stale", spy)
+    return seen
+
+
+def _queued_drains() -> int:
     from django_tasks_db.models import DBTaskResult
 
-    return [
-        row["args"][0]
-        for row in DBTaskResult.objects.ready()
-        .filter(task_path=refresh_article_task.module_path)
-        .values_list("args_kwargs", flat=True)
-    ]
+    return DBTaskResult.objects.filter(
+        task_path=refresh_stale_task.module_path, status="READY"
+    ).count()
+
+
+def _queued_per_story() -> int:
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(task_path=refresh_article_task.module_path).count()
+
+
+def _stale() -> list[int]:
+    return sorted(StaleArticle.objects.values_list("article_id", flat=True))
 
 
 def _change_many_times(story: Article) -> None:
@@ -74,45 +102,53 @@ def test_it_enqueues_one_refresh_per_story_per_transaction(
     assert SearchEntry.objects.get(article_id=published_story.pk).headline == (
         "Ferry timetable changes again"
     )
+    assert _stale() == []
 
 
-def test_it_stores_the_refresh_in_the_changes_own_transaction(
-    db_queue, published_story, django_capture_on_commit_callbacks, enqueued
+def test_it_marks_the_story_stale_in_the_changes_own_transaction(
+    db_queue, published_story, django_capture_on_commit_callbacks, enqueued, marked
 ):
     with django_capture_on_commit_callbacks(execute=True):
         with transaction.atomic():
             _change_many_times(published_story)
-            # Queued before the commit: a writer killed after committing cannot lose it.
-            assert _queued_rows() == [published_story.pk]
-    assert _queued_rows() == [published_story.pk]
-    assert enqueued == [published_story.pk]
+            # Marked and a drain queued before the commit: a writer killed after committing
+            # cannot lose them.
+            assert _stale() == [published_story.pk]
+            assert _queued_drains() == 1
+    assert marked == [published_story.pk]  # once, however many signals the change fired
+    assert _stale() == [published_story.pk]
+    assert enqueued == []
+    assert _queued_per_story() == 0
     # Nothing ran in the writer: the index still has the old headline until the worker runs.
     assert SearchEntry.objects.get(article_id=published_story.pk).headline != (
         "Ferry timetable changes again"
     )
 
 
-def test_it_drops_the_refresh_with_a_rolled_back_change_and_queues_the_next_one(
+def test_it_drops_the_mark_with_a_rolled_back_change_and_marks_the_next_one(
     db_queue, published_story, django_capture_on_commit_callbacks
 ):
+    drains = _queued_drains()
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(RuntimeError), transaction.atomic():
             _change_many_times(published_story)
             raise RuntimeError("the writer fails half-way")
-        assert _queued_rows() == []
+        assert _stale() == []
+        assert _queued_drains() == drains
         with transaction.atomic():
             published_story.refresh_from_db()
             published_story.summary = "Written for real this time."
             published_story.save()
-    assert _queued_rows() == [published_story.pk]
+    assert _stale() == [published_story.pk]
+    assert _queued_drains() >= 1
 
 
-def test_it_does_not_queue_again_when_the_action_signals_after_commit(
-    db_queue, published_story, django_capture_on_commit_callbacks, enqueued
+def test_it_does_not_mark_again_when_the_action_signals_after_commit(
+    db_queue, published_story, django_capture_on_commit_callbacks, marked
 ):
     with django_capture_on_commit_callbacks(execute=True):
         actions.KillArticleAction(article=published_story, reason="Legal").execute()
-    assert enqueued == [published_story.pk]
+    assert marked == [published_story.pk]
 
 
 def test_the_worker_brings_the_index_up_to_date(
@@ -123,7 +159,7 @@ def test_the_worker_brings_the_index_up_to_date(
     assert SearchEntry.objects.filter(article_id=published_story.pk).exists()
     run_pending_refreshes()
     assert not SearchEntry.objects.filter(article_id=published_story.pk).exists()
-    assert _queued_rows() == []
+    assert _stale() == []
 
 
 def test_it_never_shows_a_killed_story_whose_refresh_has_not_run(
@@ -133,13 +169,13 @@ def test_it_never_shows_a_killed_story_whose_refresh_has_not_run(
     assert published_story.headline in client.get("/search/", {"q": "ships"}).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         actions.KillArticleAction(article=published_story, reason="Legal").execute()
-    assert _queued_rows() == [published_story.pk]
+    assert _stale() == [published_story.pk]
     assert SearchEntry.objects.filter(article_id=published_story.pk).exists()  # not yet run
     page = client.get("/search/", {"q": "ships"}).content.decode()
     assert published_story.headline not in page
 
 
-def test_wire_ingest_queues_one_refresh_per_new_story(db_queue, enqueued):
+def test_wire_ingest_marks_each_new_story_and_queues_one_drain(db_queue, enqueued):
     from masthead.wire.services import ingest_bytes
 
     items = "".join(
@@ -151,10 +187,12 @@ def test_wire_ingest_queues_one_refresh_per_new_story(db_queue, enqueued):
     summary = ingest_bytes(data, file="feed.xml", source_name="Receivers Wire")
     assert summary.new == 3
     ids = sorted(r.article_id for r in summary.results)
-    assert sorted(enqueued) == ids
-    assert sorted(_queued_rows()) == ids
+    assert _stale() == ids
+    assert _queued_drains() == 1
+    assert enqueued == []
     run_pending_refreshes()
     assert set(SearchEntry.objects.values_list("article_id", flat=True)) >= set(ids)
+    assert _stale() == []
 
 
 @pytest.fixture
