@@ -172,16 +172,16 @@ def main() -> None:
         print(f"{label:10s} fresh:     {n / fresh_s:9,.0f} items/s  ({fresh_s:.2f} s)")
         print(f"{label:10s} unchanged: {n / again_s:9,.0f} items/s  ({again_s:.3f} s)")
     if not args.wire_only:
-        from django_tasks_db.models import DBTaskResult
-
+        from masthead.discovery.models import StaleArticle
         from masthead.discovery.tasks import run_pending_refreshes
 
-        queued = DBTaskResult.objects.ready().count()
+        queued = StaleArticle.objects.count()
         start = time.perf_counter()
         run_pending_refreshes()
         drain_s = time.perf_counter() - start
         print(
-            f"worker: {queued} queued refreshes run at {queued / drain_s:,.0f}/s ({drain_s:.1f} s)"
+            f"worker: {queued} stale stories refreshed (search + Related) at "
+            f"{queued / drain_s:,.0f}/s ({drain_s:.1f} s)"
         )
 
 

@@ -41,19 +41,26 @@ def parse_processes() -> int:
 
 
 def ordered_map(
-    func: Callable[[Job], Result], jobs: list[Job], *, processes: int | None = None
+    func: Callable[[Job], Result],
+    jobs: list[Job],
+    *,
+    processes: int | None = None,
+    start_method: str | None = None,
 ) -> Iterator[Result]:
     """`func(job)` for each job, yielded in order; computed ahead in helper processes.
 
-    `func` must be a module-level function and jobs and results picklable. With no helper
+    `func` must be a module-level function of a module that imports without Django being set
+    up (a fork-server helper imports it afresh), and jobs and results picklable. With no helper
     process to use (none configured, a single job) it runs here, one job at a time, so callers
-    need no second code path.
+    need no second code path. `start_method` overrides the choice `_context` makes.
     """
     processes = parse_processes() if processes is None else processes
     if processes < 1 or len(jobs) < 2:
         yield from map(func, jobs)
         return
-    pool = ProcessPoolExecutor(max_workers=min(processes, len(jobs) - 1), mp_context=_context())
+    pool = ProcessPoolExecutor(
+        max_workers=min(processes, len(jobs) - 1), mp_context=_context(start_method)
+    )
     done = 0
     try:
         futures: list[Future[Result]] = [pool.submit(func, job) for job in jobs]
@@ -69,14 +76,16 @@ def ordered_map(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context(start_method: str | None = None) -> multiprocessing.context.BaseContext:
     """Fork when this process runs a single thread: the helper starts in milliseconds with the
     parsers already imported. A threaded process (a web worker, a test run with a live server)
     uses a fork server instead, since forking copies other threads' locks in whatever state
     they were; the child only parses, and never touches the parent's database connections
     (`os._exit` ends it without closing them)."""
-    if threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
+    if start_method is None:
+        start_method = "fork" if threading.active_count() == 1 else "forkserver"
+    if start_method != "forkserver":
+        return multiprocessing.get_context(start_method)
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["masthead.wire.adapters.rss_atom"])
     return context

@@ -8,6 +8,8 @@ nothing, and a chunk that cannot be read leaves the stories before it in and say
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,8 +18,10 @@ from masthead.newsroom.models import Article
 from masthead.wire import parallel
 from masthead.wire.adapters import rss_atom
 from masthead.wire.adapters.base import detect
+from masthead.wire.cleaning import CleanText, clean_items
 from masthead.wire.items import IngestError, MalformedInput
 from masthead.wire.services import ingest_bytes
+from tests.wire.parallel_jobs import die_in_helper, pid
 
 
 def _feed_files(corpora: Path) -> list[Path]:
@@ -78,32 +82,54 @@ def test_it_reads_every_corpus_feed_in_chunks_as_in_one_piece(corpora, settings,
     assert max(chunked) >= 3
 
 
-def _pid(job: int) -> tuple[int, int]:
-    return job, os.getpid()
-
-
-def _die_in_helper(job: tuple[int, int]) -> int:
-    parent, value = job
-    if value == 2 and os.getpid() != parent:
-        os._exit(1)  # a helper killed mid-run (out of memory, SIGKILL)
-    return value
-
-
-def test_it_parses_in_other_processes_and_hands_results_back_in_order():
-    results = list(parallel.ordered_map(_pid, list(range(12)), processes=2))
+@pytest.mark.parametrize("start_method", ["fork", "forkserver"])
+def test_it_parses_in_other_processes_and_hands_results_back_in_order(start_method):
+    results = list(
+        parallel.ordered_map(pid, list(range(12)), processes=2, start_method=start_method)
+    )
     assert [job for job, _ in results] == list(range(12))
-    assert os.getpid() not in {pid for _, pid in results}
+    assert os.getpid() not in {helper for _, helper in results}
+
+
+@pytest.mark.parametrize("start_method", ["fork", "forkserver"])
+def test_it_reads_and_cleans_chunks_in_a_helper_started_either_way(start_method):
+    """The real chunk reader and text cleaning, in a helper: a fork server's starts from a
+    fresh interpreter, where they must work with no Django setup."""
+    screened = rss_atom._screen(_feed(7), None)
+    jobs = rss_atom._chunk_documents(screened.root, screened.items, screened.hashes, clean_items)
+    chunks = list(
+        parallel.ordered_map(rss_atom._read_chunk, jobs, processes=1, start_method=start_method)
+    )
+    items = [item for chunk in chunks for item in chunk]
+    assert [i.guid for i in items] == [f"chunk-{n}" for n in range(7)]
+    assert all(isinstance(i.cleaned, CleanText) for i in items)
+    assert items[3].cleaned.fields["headline"] == "Ferry story 3 for the harbour board"
+    assert items[3].cleaned.text_hash
+
+
+def test_it_knows_every_format_when_one_adapter_was_imported_first():
+    """A parse helper imports the RSS adapter on its own; the registry must still load all."""
+    code = (
+        "import masthead.wire.adapters.rss_atom\n"
+        "from masthead.wire.adapters import adapter_names\n"
+        "print(','.join(adapter_names()))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "masthead.settings"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert out.stdout.strip() == "newsml_g2,ninjs,nitf,rss_atom"
 
 
 def test_it_parses_here_when_no_helper_is_configured(settings):
     settings.MASTHEAD_WIRE_PARSE_PROCESSES = 0
-    results = list(parallel.ordered_map(_pid, list(range(4))))
+    results = list(parallel.ordered_map(pid, list(range(4))))
     assert {pid for _, pid in results} == {os.getpid()}
 
 
 def test_it_finishes_the_job_here_when_a_helper_dies():
     jobs = [(os.getpid(), value) for value in range(6)]
-    assert list(parallel.ordered_map(_die_in_helper, jobs, processes=1)) == list(range(6))
+    assert list(parallel.ordered_map(die_in_helper, jobs, processes=1)) == list(range(6))
 
 
 def _feed(n: int) -> bytes:

@@ -107,8 +107,9 @@ def adapter_names() -> list[str]:
 
 
 def _load() -> None:
-    if not _registry:
-        from masthead.wire.adapters import newsml_g2, ninjs, nitf, rss_atom  # noqa: F401
+    # Every format's module, even when one of them was imported (and registered) on its own
+    # first: an emptiness check of the registry would then stop at that one format.
+    from masthead.wire.adapters import newsml_g2, ninjs, nitf, rss_atom  # noqa: F401
 
 
 _PROLOGUE = re.compile(r"^(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)*", re.S)
