@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.cache import cache
 from django.db import close_old_connections, connections, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -265,10 +265,12 @@ def popular_ids(
     half_life = conf.popular_half_life_hours()
     now_hour = time.time() / 3600 if now_hour is None else now_hour
     floor = rank_key(0.5, now_hour, half_life)
+    # Visibility checked per candidate (EXISTS on the story's primary key) while walking the
+    # rank index from the top: as `article__in=published()` SQLite first listed every visible
+    # story of the archive (~40-90 ms at 100,000 stories).
+    visible = Article.objects.published(timezone.now()).filter(pk=OuterRef("article_id"))
     return list(
-        PopularScore.objects.filter(
-            rank_key__gte=floor, article__in=Article.objects.published(timezone.now())
-        )
+        PopularScore.objects.filter(Exists(visible), rank_key__gte=floor)
         .exclude(article_id__in=list(exclude_ids))
         .order_by("-rank_key", "-article_id")
         .values_list("article_id", flat=True)[:limit]

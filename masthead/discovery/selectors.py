@@ -55,23 +55,9 @@ def related_articles(article: Article, *, limit: int = 5) -> list[Article]:
 
 
 def _sharing_tags_and_sections(article: Article, *, limit: int) -> list[Article]:
-    tag_ids = [t.pk for t in article.tags.all()]
-    section_ids = [s.pk for s in article.sections.all()]
-    if not tag_ids and not section_ids:
-        return []
-    ids = list(
-        Article.objects.published()
-        .exclude(pk=article.pk)
-        .filter(Q(tags__in=tag_ids) | Q(sections__in=section_ids))
-        .annotate(
-            shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True),
-            shared_sections=Count("sections", filter=Q(sections__in=section_ids), distinct=True),
-        )
-        .order_by("-shared_tags", "-shared_sections", "-published_at", "-id")
-        .values_list("pk", flat=True)[:limit]
-    )
-    found = Article.objects.filter(pk__in=ids).for_listing().in_bulk()
-    return [found[pk] for pk in ids if pk in found]
+    # The filler's ranking over its capped candidate windows: counting shared tags over every
+    # story of the article's sections took ~200 ms on a 100,000-story archive.
+    return _more_stories(article, count=limit, exclude=[], avoid=set())
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from masthead.lib.db import refresh_planner_statistics
 from masthead.wire.fetch import poll_feed
 from masthead.wire.models import Feed
 from masthead.wire.services import IngestSummary
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         if options["watch"]:
             while True:  # a worker: stopped by its supervisor's signal
                 self.poll_once(options["feed"])
+                refresh_planner_statistics()  # every few hours (SQLite only)
                 time.sleep(options["interval"])
         summary = self.poll_once(options["feed"])
         if summary.errors:
