@@ -17,6 +17,7 @@ import logging
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -59,7 +60,10 @@ def ordered_map(
         yield from map(func, jobs)
         return
     pool = ProcessPoolExecutor(
-        max_workers=min(processes, len(jobs) - 1), mp_context=_context(start_method)
+        max_workers=min(processes, len(jobs) - 1),
+        mp_context=_context(start_method),
+        initializer=_end_with,
+        initargs=(os.getpid(),),
     )
     done = 0
     try:
@@ -74,6 +78,29 @@ def ordered_map(
         yield from map(func, jobs[done:])
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+# How often a helper checks that the writer that started it is still there.
+WATCH_INTERVAL = 0.25
+
+
+def _end_with(writer: int) -> None:
+    """Each helper's initializer: end the helper once its writer is gone. A writer killed with
+    SIGKILL cannot shut its pool down, and a helper waiting for its next chunk would wait
+    forever (it holds the queue's other end itself, so it never reads end-of-file)."""
+    parent = os.getppid()  # the writer, or the fork server that forked this helper
+
+    def watch() -> None:
+        while True:
+            time.sleep(WATCH_INTERVAL)
+            try:
+                os.kill(writer, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            if os.getppid() != parent:  # orphaned: the writer (or its fork server) is gone
+                os._exit(0)
+
+    threading.Thread(target=watch, name="masthead-parse-watch", daemon=True).start()
 
 
 def _context(start_method: str | None = None) -> multiprocessing.context.BaseContext:

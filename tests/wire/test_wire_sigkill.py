@@ -13,6 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 ITEMS = 400
 
 
@@ -34,7 +36,7 @@ def _count(db: Path, sql: str) -> int:
         return 0
 
 
-def test_it_survives_sigkill_mid_run_without_duplicates_or_half_stories(tmp_path: Path):
+def _ninjs() -> bytes:
     items = [
         {
             "uri": f"urn:kill:{n}",
@@ -48,8 +50,37 @@ def test_it_survives_sigkill_mid_run_without_duplicates_or_half_stories(tmp_path
         }
         for n in range(ITEMS)
     ]
-    big = tmp_path / "big.json"
-    big.write_text(json.dumps(items), encoding="utf-8")
+    return json.dumps(items).encode()
+
+
+def _rss() -> bytes:
+    """Big enough to be parsed in chunks by helper processes (`masthead.wire.parallel`)."""
+    items = "".join(
+        f"<item><title>Story number {n} about the harbour</title>"
+        f"<guid isPermaLink='false'>urn:kill:{n}</guid>"
+        "<pubDate>Sat, 28 Nov 2026 10:00:00 GMT</pubDate>"
+        f"<dc:creator>Reporter {n % 7}</dc:creator><category>Topic {n % 11}</category>"
+        f"<description>{f'Body of story {n}. ' * 5}</description></item>"
+        for n in range(ITEMS)
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>Kill Test Wire</title>'
+        f"{items}</channel></rss>"
+    ).encode()
+
+
+def _processes_naming(path: Path) -> list[str]:
+    found = subprocess.run(["pgrep", "-f", str(path)], capture_output=True, text=True)  # noqa: S607
+    return found.stdout.split()
+
+
+@pytest.mark.parametrize("name, document", [("big.json", _ninjs), ("big.xml", _rss)])
+def test_it_survives_sigkill_mid_run_without_duplicates_or_half_stories(
+    tmp_path: Path, name, document
+):
+    big = tmp_path / name
+    big.write_bytes(document())
     data_dir = tmp_path / "var"
     env = _env(data_dir)
     # The commands run are our own CLI with fixed arguments (S603 is about untrusted input).
@@ -70,6 +101,11 @@ def test_it_survives_sigkill_mid_run_without_duplicates_or_half_stories(tmp_path
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
+    # No parse helper outlives its writer: a helper reading its next chunk gets end-of-file.
+    deadline = time.monotonic() + 20
+    while _processes_naming(big):
+        assert time.monotonic() < deadline, "a parse helper outlived the killed ingest"
+        time.sleep(0.1)
     written = _count(db, "SELECT COUNT(*) FROM newsroom_article")
     assert 0 < written < ITEMS
 
