@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -105,8 +106,10 @@ class _NothingToSaveFormSet(BaseInlineFormSet):
         super().__init__(data, *args, **kwargs)
         total = f"{self.prefix}-{TOTAL_FORM_COUNT}"
         if self.is_bound and total not in self.data:
-            self.data = self.data.copy()
-            self.data.update({total: "0", f"{self.prefix}-{INITIAL_FORM_COUNT}": "0"})
+            # The POST's QueryDict (the stubs type `data` as a read-only Mapping).
+            data = cast(QueryDict, self.data).copy()
+            data.update({total: "0", f"{self.prefix}-{INITIAL_FORM_COUNT}": "0"})
+            self.data = data
 
 
 class NearDuplicateInline(_ReadOnly, admin.TabularInline):
@@ -115,8 +118,8 @@ class NearDuplicateInline(_ReadOnly, admin.TabularInline):
     model = NearDuplicate
     formset = _NothingToSaveFormSet
     fk_name = "article"
-    fields = ["other_story", "similarity_pct", "same_headline", "same_lead", "detected_at"]
-    readonly_fields = fields
+    readonly_fields = ["other_story", "similarity_pct", "same_headline", "same_lead", "detected_at"]
+    fields = [*readonly_fields]
     extra = 0
     verbose_name_plural = "possible near-duplicates (linked at ingest for editors to judge)"
 
@@ -128,7 +131,7 @@ class NearDuplicateInline(_ReadOnly, admin.TabularInline):
     def similarity_pct(self, obj: NearDuplicate) -> str:
         return f"{obj.similarity:.0%}"
 
-    def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+    def get_queryset(self, request: HttpRequest) -> QuerySet[NearDuplicate]:
         return super().get_queryset(request).select_related("other")
 
 
@@ -160,7 +163,7 @@ def _attach_to_article_admin() -> None:
     knowing about the wire (the newsroom's admin module is loaded first: app order)."""
     article_admin = admin.site._registry.get(Article)
     if article_admin is not None and NearDuplicateInline not in article_admin.inlines:
-        article_admin.inlines = [*article_admin.inlines, NearDuplicateInline]
+        type(article_admin).inlines = [*article_admin.inlines, NearDuplicateInline]
 
 
 _attach_to_article_admin()

@@ -32,7 +32,7 @@ def hourly_activity(
     end = now.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
     start = end - dt.timedelta(hours=hours)
     slots = [start + dt.timedelta(hours=i) for i in range(hours)]
-    counts = {action: [0] * hours for action, _, _ in SERIES}
+    counts: dict[str, list[int]] = {str(action): [0] * hours for action, _, _ in SERIES}
     rows = (
         IngestLog.objects.filter(created__gte=start, created__lt=end)
         .annotate(hour=TruncHour("created"))
@@ -63,7 +63,7 @@ def activity_chart(*, hours: int = 48, now: dt.datetime | None = None) -> dict[s
         f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end">0</text>',
     ]
     for i, slot in enumerate(slots):
-        y = top + plot_h
+        y: float = top + plot_h
         for action, label, colour in SERIES:
             n = counts[action][i]
             if not n:

@@ -95,9 +95,9 @@ def resolve_sections(
             tags += [str(t) for t in rule.get("tags") or []]
     by_name = {s.name.lower(): s.slug for s in existing.values()}
     for name in also_names:
-        slug = by_name.get(name.strip().lower())
-        if slug:
-            add(slug)
+        named = by_name.get(name.strip().lower())
+        if named:
+            add(named)
     return chosen, tags
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -233,7 +233,7 @@ def localname(el: etree._Element) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def children(el: etree._Element, name: str) -> Iterable[etree._Element]:
+def children(el: etree._Element, name: str) -> Iterator[etree._Element]:
     return (c for c in el if localname(c) == name)
 
 
@@ -243,7 +243,7 @@ def child(el: etree._Element | None, name: str) -> etree._Element | None:
     return next(children(el, name), None)
 
 
-def descendants(el: etree._Element, name: str) -> Iterable[etree._Element]:
+def descendants(el: etree._Element, name: str) -> Iterator[etree._Element]:
     return (d for d in el.iter() if localname(d) == name)
 
 

@@ -122,13 +122,14 @@ class RssAtomAdapter(Adapter):
         """Big well-formed documents are cut into chunks that helper processes parse (and
         `prepare`) while the writer stores the chunks before them (`masthead.wire.parallel`)."""
         screened = guard(lambda: _screen(data, unchanged))
-        if screened.data is None:
+        document = screened.data
+        if document is None:
             return Batches(len(screened.unchanged), iter([screened.unchanged]))
         jobs = None
         if len(screened.items) >= PARALLEL_MIN_ITEMS and parallel.parse_processes():
             jobs = _chunk_documents(screened.root, screened.items, screened.hashes, prepare)
         if jobs is None:
-            entries = screened.unchanged + guard(lambda: _read(screened.data, screened.hashes))
+            entries = screened.unchanged + guard(lambda: _read(document, screened.hashes))
             return Batches(len(entries), iter([entries]))
         lists = parallel.ordered_map(_read_chunk, jobs)
         if screened.unchanged:
@@ -165,9 +166,8 @@ class RssAtomAdapter(Adapter):
         else:
             item.body_html = description
         authors = [a.get("name", "").strip() for a in _get(entry, "authors") or []]
-        item.bylines = [a for a in authors if a] or (
-            [_get(entry, "author")] if _get(entry, "author") else []
-        )
+        author = _get(entry, "author") or ""
+        item.bylines = [a for a in authors if a] or ([author] if author else [])
         for tag in _get(entry, "tags") or []:
             term = (tag.get("term") or tag.get("label") or "").strip()
             scheme = (tag.get("scheme") or "").strip()
