@@ -22,7 +22,8 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ("email", "display_name", "username")
     ordering = ("-date_joined",)
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        # Django's UserAdmin always sets its fieldsets; the base class types them as optional.
+        *(DjangoUserAdmin.fieldsets or ()),
         ("Reader", {"fields": ("display_name", "email_verified", "is_subscriber")}),
     )
 

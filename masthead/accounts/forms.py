@@ -31,7 +31,10 @@ class SignInForm(AuthenticationForm):
         super().__init__(request, *args, **kwargs)
         username = self.fields["username"]
         username.label = "Email address"
-        username.max_length = 254
+        # AuthenticationForm declares `username` as a UsernameField, a CharField; `fields`
+        # is typed as holding any Field.
+        if isinstance(username, forms.CharField):
+            username.max_length = 254
         username.widget.attrs.update(maxlength=254, autocomplete="email")
 
     def clean(self) -> dict[str, Any]:
@@ -95,7 +98,10 @@ class SignUpForm(forms.Form):
         return email
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        # Form.clean() returns `cleaned_data` (its return is typed optional, for subclasses
+        # that return None to keep it).
+        super().clean()
+        cleaned = self.cleaned_data
         password = cleaned.get("password")
         if password:
             probe = User(email=cleaned.get("email"), display_name=cleaned.get("display_name", ""))

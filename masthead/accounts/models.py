@@ -10,7 +10,12 @@ from django.db.models import Q
 
 
 class User(AbstractUser):
-    email = models.EmailField("email address", unique=True, null=True, blank=True)
+    # Unique, so also nullable: accounts without an address store NULL, which never collides,
+    # where "" would. Django allows overriding an abstract parent's field; the stubs type
+    # AbstractUser's as never None, hence the ignore.
+    email = models.EmailField(  # type: ignore[assignment]
+        "email address", unique=True, null=True, blank=True
+    )
     display_name = models.CharField(max_length=150, blank=True)
     is_subscriber = models.BooleanField(
         default=False, help_text="Set by staff: may read subscriber-level stories."

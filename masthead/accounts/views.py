@@ -9,9 +9,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core import signing
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,6 +25,13 @@ from masthead.accounts.forms import ChangeEmailForm, DeleteAccountForm, SignInFo
 from masthead.accounts.models import User
 
 TOO_MANY = "Too many requests from your network. Please try again in an hour."
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """The request a view behind LoginRequiredMixin sees: its `user` is a signed-in User,
+    never AnonymousUser. For type checking only; Django builds the requests."""
+
+    user: User
 
 
 def safe_next(request: HttpRequest, candidate: str | None) -> str:
@@ -40,7 +48,7 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
-    def form_valid(self, form: SignInForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         visitor_key = visitor_meter_key(self.request)
         response = super().form_valid(form)
         services.merge_visitor_history(user=form.get_user(), visitor_key=visitor_key)
@@ -55,7 +63,7 @@ class SignUpView(FormView):
     form_class = SignUpForm
     template_name = "accounts/signup.html"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
             return HttpResponseRedirect(self.get_success_url())
         return super().dispatch(request, *args, **kwargs)
@@ -97,6 +105,7 @@ class AccountView(LoginRequiredMixin, TemplateView):
 
 
 class ChangeEmailView(LoginRequiredMixin, FormView):
+    request: AuthenticatedHttpRequest
     form_class = ChangeEmailForm
     template_name = "accounts/email_change.html"
     success_url = reverse_lazy("accounts:account")
@@ -124,6 +133,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class DeleteAccountView(LoginRequiredMixin, FormView):
+    request: AuthenticatedHttpRequest
     form_class = DeleteAccountForm
     template_name = "accounts/delete.html"
     success_url = reverse_lazy("site:home")
@@ -157,7 +167,7 @@ class VerifyEmailView(View):
 
 
 class ResendVerificationView(LoginRequiredMixin, View):
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         user = request.user
         if not user.email_verified:
             emails.send_verification_email(request, user)

@@ -29,7 +29,9 @@ from masthead.newsroom.signals import article_changed
 
 PLAIN_TEXT_FIELDS = ("headline", "summary", "dateline", "correction_note", "kill_reason")
 # Django 6 makes https the default scheme of URL form fields; opt in now (no deprecated setting).
-URL_FIELDS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+URL_FIELDS_HTTPS: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
+    models.URLField: {"assume_scheme": "https"}
+}
 
 
 def https_formfield(field: models.Field, **kwargs: Any) -> Any:
@@ -124,7 +126,10 @@ class ArticleAdminForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         from masthead.text import clean_html, clean_plain
 
-        data = super().clean()
+        # ModelForm.clean() returns `cleaned_data` (its return is typed optional, for
+        # subclasses that return None to keep it).
+        super().clean()
+        data = self.cleaned_data
         for name in PLAIN_TEXT_FIELDS:
             if data.get(name):
                 data[name] = clean_plain(data[name])

@@ -191,7 +191,9 @@ class Article(models.Model):
     )
     sections = models.ManyToManyField(Section, blank=True, related_name="articles")
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
-    authors = models.ManyToManyField(Author, through="Authorship", blank=True)
+    authors: models.ManyToManyField[Author, Authorship] = models.ManyToManyField(
+        Author, through="Authorship", blank=True
+    )
     byline = models.CharField(
         max_length=300, blank=True, help_text="Free-text byline when the wire gives no authors."
     )

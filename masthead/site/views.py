@@ -6,7 +6,7 @@ Server-rendered HTML that reads with JavaScript off. Blocks come from
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -17,6 +17,10 @@ from django.views.generic import DetailView, ListView, TemplateView
 from masthead.accounts.access import check_article_access, finish_response
 from masthead.newsroom import selectors
 from masthead.newsroom.models import Article, Section, Tag
+
+if TYPE_CHECKING:
+    # A stub-only protocol: what ListView paginates (a QuerySet here, a list elsewhere).
+    from django.core.paginator import Page, Paginator, _SupportsPagination
 
 
 class HomeView(TemplateView):
@@ -49,7 +53,9 @@ class ArchiveListView(ListView):
     def get_paginate_by(self, queryset: QuerySet[Article]) -> int:
         return settings.MASTHEAD_PAGE_SIZE
 
-    def paginate_queryset(self, queryset: QuerySet[Article], page_size: int) -> Any:
+    def paginate_queryset(
+        self, queryset: _SupportsPagination[Article], page_size: int
+    ) -> tuple[Paginator[Article], Page[Article], _SupportsPagination[Article], bool]:
         return super().paginate_queryset(queryset[: page_size * self.max_pages], page_size)
 
 
