@@ -13,13 +13,12 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 
-from masthead.newsroom.models import Access, Article, Section, Tag
+from masthead.newsroom.models import Access, Article, ArticleQuerySet, Section, Tag
 
 # Characters XML 1.0 forbids; one stray control character would make the whole feed unreadable.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -29,26 +28,23 @@ def _xml_safe(text: str) -> str:
     return _XML_INVALID.sub("", text or "")
 
 
-class LatestStoriesFeed(Feed):
-    feed_type = Rss201rev2Feed
+class _StoriesFeed(Feed):
+    """What every feed shares: its items and how each is written.
+
+    Each concrete feed names its own title, description and link: the whole paper's take no
+    object, a section's or tag's take the one `get_object` found, so they cannot share one
+    signature (a subclass narrowing it would break substitutability).
+    """
+
+    feed_type: type[SyndicationFeed] = Rss201rev2Feed
     limit = 50  # feed readers poll; 50 covers a busy day between polls without a heavy page
-
-    # -- the feed -------------------------------------------------------------------------
-    def title(self, obj: Any = None) -> str:
-        return settings.PAPER_NAME
-
-    def description(self, obj: Any = None) -> str:
-        return settings.PAPER_TAGLINE
-
-    def link(self, obj: Any = None) -> str:
-        return reverse("site:home")
 
     def __init__(self) -> None:
         super().__init__()
         self.language = settings.PAPER_LANGUAGE
 
-    def base_queryset(self, obj: Any) -> QuerySet[Article]:
-        return Article.objects.published()
+    def base_queryset(self, obj: Any) -> ArticleQuerySet:
+        raise NotImplementedError
 
     def items(self, obj: Any = None) -> list[Article]:
         return list(self.base_queryset(obj).newest_first().for_page()[: self.limit])
@@ -84,13 +80,28 @@ class LatestStoriesFeed(Feed):
         return _xml_safe(item.copyright)
 
 
+class LatestStoriesFeed(_StoriesFeed):
+    # `obj` is always None here (no `get_object`), but Django passes it to a method taking one.
+    def title(self, obj: None = None) -> str:
+        return settings.PAPER_NAME
+
+    def description(self, obj: None = None) -> str:
+        return settings.PAPER_TAGLINE
+
+    def link(self, obj: None = None) -> str:
+        return reverse("site:home")
+
+    def base_queryset(self, obj: None) -> ArticleQuerySet:
+        return Article.objects.published()
+
+
 class LatestStoriesAtomFeed(LatestStoriesFeed):
     feed_type = Atom1Feed
     subtitle = LatestStoriesFeed.description
 
 
-class SectionFeed(LatestStoriesFeed):
-    def get_object(self, request: HttpRequest, slug: str) -> Section:  # type: ignore[override]
+class SectionFeed(_StoriesFeed):
+    def get_object(self, request: HttpRequest, slug: str) -> Section:
         return get_object_or_404(Section, slug=slug)
 
     def title(self, obj: Section) -> str:
@@ -102,7 +113,7 @@ class SectionFeed(LatestStoriesFeed):
     def link(self, obj: Section) -> str:
         return obj.get_absolute_url()
 
-    def base_queryset(self, obj: Section) -> QuerySet[Article]:
+    def base_queryset(self, obj: Section) -> ArticleQuerySet:
         return Article.objects.published().in_section(obj)
 
 
@@ -111,8 +122,8 @@ class SectionAtomFeed(SectionFeed):
     subtitle = SectionFeed.description
 
 
-class TagFeed(LatestStoriesFeed):
-    def get_object(self, request: HttpRequest, slug: str) -> Tag:  # type: ignore[override]
+class TagFeed(_StoriesFeed):
+    def get_object(self, request: HttpRequest, slug: str) -> Tag:
         return get_object_or_404(Tag, slug=slug)
 
     def title(self, obj: Tag) -> str:
@@ -124,7 +135,7 @@ class TagFeed(LatestStoriesFeed):
     def link(self, obj: Tag) -> str:
         return obj.get_absolute_url()
 
-    def base_queryset(self, obj: Tag) -> QuerySet[Article]:
+    def base_queryset(self, obj: Tag) -> ArticleQuerySet:
         return Article.objects.published().with_tag(obj)
 
 

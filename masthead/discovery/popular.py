@@ -23,6 +23,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterable
+from typing import cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -123,7 +124,8 @@ class RedisBuffer:
             self._redis.rename(self._key, claimed)
         except redis.ResponseError:  # no such key: nothing was counted since the last flush
             return Counter()
-        raw = self._redis.hgetall(claimed)
+        # redis-py types its commands for the sync and asyncio clients at once; this is sync.
+        raw = cast("dict[bytes, bytes]", self._redis.hgetall(claimed))
         self._redis.delete(claimed)
         counts: Counter[tuple[int, int]] = Counter()
         for field, value in raw.items():

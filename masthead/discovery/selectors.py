@@ -155,8 +155,10 @@ def _more_stories(
         chosen.append(candidate)
     # A story sharing a tag or section comes before one sharing nothing, even when the section
     # block already lists it: repeating a neighbour beats an unrelated story under "More in".
+    # The sort is stable, so rank order holds within each group. (The counts come from
+    # `annotate`; the stubs type them only on a generic QuerySet, and `ArticleQuerySet` is not.)
     chosen.sort(
-        key=lambda a: (a.shared_tags == a.shared_sections == 0, a.pk in avoid)  # stable: rank
+        key=lambda a: (a.shared_tags == a.shared_sections == 0, a.pk in avoid)  # type: ignore[attr-defined]
     )
     return chosen[:count]
 
@@ -166,7 +168,8 @@ def _shared(through: type[models.Model], column: str, ids: list[int]) -> Coalesc
     if not ids:
         return Value(0)
     counted = (
-        through.objects.filter(article_id=OuterRef("pk"), **{f"{column}__in": ids})
+        # `_default_manager`: what Django offers code given an arbitrary model class.
+        through._default_manager.filter(article_id=OuterRef("pk"), **{f"{column}__in": ids})
         .order_by()
         .values("article_id")
         .annotate(n=Count("*"))

@@ -7,6 +7,7 @@ Only stories search engines should index are listed: a syndicated story whose so
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
@@ -14,6 +15,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from masthead.newsroom.models import Article, Section, Source
+
+if TYPE_CHECKING:  # only named in annotations; the sites framework need not be installed
+    from django.contrib.sites.models import Site
+    from django.contrib.sites.requests import RequestSite
 
 
 def indexable_articles() -> QuerySet[Article]:
@@ -72,8 +77,13 @@ class NewsSitemap(Sitemap):
     def lastmod(self, item: Article) -> dt.datetime | None:
         return last_update(item)
 
-    def get_urls(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        urls = super().get_urls(*args, **kwargs)
+    def get_urls(
+        self,
+        page: int | str = 1,
+        site: Site | RequestSite | None = None,
+        protocol: str | None = None,
+    ) -> list[dict[str, Any]]:
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
         for url in urls:
             item: Article = url["item"]
             url["news"] = {

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
 from masthead.discovery.search.text import STOPWORDS, crude_stem, words
@@ -95,7 +95,8 @@ def story_features(
     section_ids: Iterable[int] = (),
 ) -> dict[str, float]:
     """A story's features with their in-story weights (before idf); plain text expected."""
-    counts: Counter[str] = Counter()
+    # Float weights: a `Counter` is typed (and meant) for integer counts.
+    counts: defaultdict[str, float] = defaultdict(float)
     for text, weight in (
         (headline, HEADLINE_WEIGHT),
         (summary, SUMMARY_WEIGHT),

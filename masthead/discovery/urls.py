@@ -1,3 +1,4 @@
+from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
@@ -7,7 +8,7 @@ from masthead.discovery.sitemaps import NEWS_SITEMAPS, SITEMAPS
 
 app_name = "discovery"
 
-ALL_SITEMAPS = {**SITEMAPS, **NEWS_SITEMAPS}
+ALL_SITEMAPS: dict[str, type[Sitemap] | Sitemap] = {**SITEMAPS, **NEWS_SITEMAPS}
 
 
 def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:

@@ -36,6 +36,9 @@ def entry_for(article: Article) -> SearchEntry:
         ]
         if part
     )
+    # Callers index only `_indexable` stories; an entry without a date could never be saved.
+    if article.published_at is None:
+        raise ValueError(f"story {article.pk} has no publication date to index")
     return SearchEntry(
         article_id=article.pk,
         headline=plain_text(article.headline),

@@ -73,9 +73,14 @@ def hydrate(
 
 def search_page(
     terms: list[str], filters: SearchFilters, *, page: int | str = 1, per_page: int = 10
-) -> Page:
+) -> Page[SearchHit]:
     request = SearchRequest(terms=terms, filters=filters, now=timezone.now())
-    paginator = Paginator(LazyResults(get_backend(), request), per_page)
+    # Django documents any sliceable object with count() or __len__() as a paginator's list
+    # and only ever slices it; the stubs' protocol also asks for int indexing and iteration.
+    paginator: Paginator[SearchHit] = Paginator(
+        LazyResults(get_backend(), request),  # type: ignore[arg-type]
+        per_page,
+    )
     return paginator.get_page(page)
 
 
