@@ -20,6 +20,7 @@ test: $(BIN)/.installed
 lint: $(BIN)/.installed
 	$(BIN)/ruff check masthead tests benchmarks
 	$(BIN)/ruff format --check masthead tests benchmarks
+	MASTHEAD_DATA_DIR=$$(mktemp -d) $(BIN)/mypy
 
 bench: $(BIN)/.installed
 	for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

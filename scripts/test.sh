@@ -14,6 +14,8 @@ skipped=()
 echo "== lint (ruff)"
 .venv/bin/ruff check masthead tests benchmarks || exit 1
 .venv/bin/ruff format --check masthead tests benchmarks || exit 1
+echo "== types (mypy with django-stubs)"
+MASTHEAD_DATA_DIR="$(mktemp -d)" .venv/bin/mypy || exit 1
 
 echo "== suite 1/2: SQLite + local-memory cache"
 env -u DATABASE_URL -u REDIS_URL MASTHEAD_DATA_DIR="$(mktemp -d)" $PY -m pytest "$@"
