@@ -60,6 +60,7 @@ class SignInForm(AuthenticationForm):
 
 class _PasswordMixin:
     def _check_password(self, user: User) -> str:
+        # Mixed into forms only, which have `cleaned_data` by the time they are cleaned.
         password = self.cleaned_data.get("password", "")  # type: ignore[attr-defined]
         if not user.check_password(password):
             raise ValidationError("That is not your current password.", code="password_incorrect")

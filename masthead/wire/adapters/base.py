@@ -124,7 +124,8 @@ def sniff_head(data: bytes) -> str:
 
 def root_name(head: str) -> str:
     """The local name of the first element after the XML prologue ("" when none)."""
-    rest = head[_PROLOGUE.match(head).end() :]  # type: ignore[union-attr]
+    prologue = _PROLOGUE.match(head)  # every part optional: it matches any text, maybe empty
+    rest = head[prologue.end() :] if prologue else head
     m = _ROOT.match(rest)
     return m.group(2) if m else ""
 
