@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -22,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.killed_ingest import count, ingest_and_kill, masthead, masthead_env, ninjs_stories
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -98,23 +98,12 @@ def _assert_the_drain_waited_for_the_writer(outcome: dict[str, Any]) -> None:
 
 
 def _env(data_dir: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    env.update(
-        MASTHEAD_DATA_DIR=str(data_dir),
-        DJANGO_SETTINGS_MODULE="masthead.settings",
-        MASTHEAD_TASKS_BACKEND="django_tasks_db.DatabaseBackend",
-        **extra,
-    )
-    return env
-
-
-def _masthead(*args: str) -> list[str]:
-    return [sys.executable, "-m", "masthead", *args]
+    return masthead_env(data_dir, MASTHEAD_TASKS_BACKEND="django_tasks_db.DatabaseBackend", **extra)
 
 
 def test_a_drain_waits_for_an_open_marking_transaction_on_sqlite(tmp_path: Path):
     env = _env(tmp_path / "var")
-    subprocess.run(_masthead("migrate", "-v0"), env=env, check=True, timeout=300)
+    subprocess.run(masthead("migrate", "-v0"), env=env, check=True, timeout=300)
     script = (
         "import json, django; django.setup(); "
         "from tests.discovery.test_discovery_stale_race import race; print(json.dumps(race()))"
@@ -144,51 +133,16 @@ def test_a_drain_waits_for_an_open_marking_transaction_on_postgresql(settings):
 ITEMS = 300
 
 
-def _count(db: Path, sql: str) -> int:
-    try:
-        with sqlite3.connect(db, timeout=5) as conn:
-            return conn.execute(sql).fetchone()[0]
-    except sqlite3.OperationalError:
-        return 0
-
-
 def test_the_stories_a_killed_ingest_committed_are_all_refreshed(tmp_path: Path):
-    items = [
-        {
-            "uri": f"urn:stale-kill:{n}",
-            "version": "1",
-            "versioncreated": "2026-11-28T10:00:00Z",
-            "headline": f"Story number {n} about the harbour",
-            "body_html": f"<p>Body of story {n}.</p>" * 5,
-            "byline": f"Reporter {n % 7}",
-            "keywords": [f"Topic {n % 11}"],
-            "source": "Stale Kill Wire",
-        }
-        for n in range(ITEMS)
-    ]
     big = tmp_path / "big.json"
-    big.write_text(json.dumps(items), encoding="utf-8")
+    big.write_bytes(ninjs_stories(ITEMS, uri_prefix="urn:stale-kill:", source="Stale Kill Wire"))
     env = _env(tmp_path / "var", MASTHEAD_STALE_DRAIN_DELAY="0.2")
-    subprocess.run(_masthead("migrate", "-v0"), env=env, check=True, timeout=300)
-    db = tmp_path / "var" / "masthead.sqlite3"
-    proc = subprocess.Popen(
-        _masthead("ingest", str(big)),
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 120
-    while _count(db, "SELECT COUNT(*) FROM newsroom_article") < ITEMS // 5:
-        assert proc.poll() is None, "ingest finished before it could be killed"
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=30)
-    written = _count(db, "SELECT COUNT(*) FROM newsroom_article")
+    db = ingest_and_kill(big, env=env, after=ITEMS // 5)
+    written = count(db, "SELECT COUNT(*) FROM newsroom_article")
     assert 0 < written < ITEMS
 
     # Every story that committed is marked, and a drain is queued for the worker.
-    assert _count(db, "SELECT COUNT(*) FROM discovery_stalearticle") == written
+    assert count(db, "SELECT COUNT(*) FROM discovery_stalearticle") == written
     with sqlite3.connect(db) as conn:
         due = [
             dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
@@ -202,12 +156,12 @@ def test_the_stories_a_killed_ingest_committed_are_all_refreshed(tmp_path: Path)
     wait = (max(due) - dt.datetime.now(dt.UTC)).total_seconds()
     time.sleep(max(0.0, wait) + 0.05)
     worker = subprocess.run(
-        _masthead("db_worker", "--batch", "--no-startup-delay", "--no-reload", "-v0"),
+        masthead("db_worker", "--batch", "--no-startup-delay", "--no-reload", "-v0"),
         env=env,
         capture_output=True,
         text=True,
         timeout=600,
     )
     assert worker.returncode == 0, worker.stdout + worker.stderr
-    assert _count(db, "SELECT COUNT(*) FROM discovery_stalearticle") == 0
-    assert _count(db, "SELECT COUNT(*) FROM discovery_searchentry") == written
+    assert count(db, "SELECT COUNT(*) FROM discovery_stalearticle") == 0
+    assert count(db, "SELECT COUNT(*) FROM discovery_searchentry") == written
