@@ -20,6 +20,12 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# WCAG 2.1 A and AA, and axe's best practices: what every reader page must pass.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "best-practice"]
+
+
+def axe(page):
+    return Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
 
 
 @pytest.fixture
@@ -81,15 +87,7 @@ def test_it_reads_without_javascript_and_without_sideways_scrolling(
         page.goto(live_server.url + path)
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
         assert scroll_width <= width, f"{name} {path}: {scroll_width}px wide in {width}px"
-        results = Axe().run(
-            page,
-            options={
-                "runOnly": {
-                    "type": "tag",
-                    "values": ["wcag2a", "wcag2aa", "wcag21aa", "best-practice"],
-                }
-            },
-        )
+        results = axe(page)
         assert results.violations_count == 0, f"{path}: {results.generate_report()}"
     context.close()
 
@@ -112,15 +110,7 @@ def test_it_passes_accessibility_checks_on_search_account_and_wall_pages(
     for name, path in paths.items():
         response = page.goto(live_server.url + path)
         assert response.status == 200, name
-        results = Axe().run(
-            page,
-            options={
-                "runOnly": {
-                    "type": "tag",
-                    "values": ["wcag2a", "wcag2aa", "wcag21aa", "best-practice"],
-                }
-            },
-        )
+        results = axe(page)
         assert results.violations_count == 0, f"{name}: {results.generate_report()}"
     assert "Access this article for free." in page.content()
     context.close()
@@ -148,14 +138,6 @@ def test_it_shows_related_filler_under_its_own_heading_accessibly(chromium, live
             assert related.locator("li a").count() == 5
             related.screenshot(path=str(ARTIFACTS / f"site-related-{label}-{name}.png"))
             assert page.evaluate("document.documentElement.scrollWidth") <= width
-            results = Axe().run(
-                page,
-                options={
-                    "runOnly": {
-                        "type": "tag",
-                        "values": ["wcag2a", "wcag2aa", "wcag21aa", "best-practice"],
-                    }
-                },
-            )
+            results = axe(page)
             assert results.violations_count == 0, results.generate_report()
             context.close()
