@@ -4,7 +4,7 @@
 
 Builds a throwaway SQLite archive (the embedded deployment) of N wire and local stories in
 eight sections with four of 2,000 tags each, written in bulk, plus the planner statistics the
-worker keeps (`masthead.lib.db`), then renders each page through Django's test client with
+worker keeps (`masthead.lib.planner`), then renders each page through Django's test client with
 caches cleared and prints the best of five, with its query count. No page cache is involved:
 these are the pages a cache would have to fill. The bulk-written stories are neither scored
 for Related (the article page takes its capped unscored fallback, the slower path) nor in the
@@ -82,7 +82,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from masthead.lib.db import refresh_planner_statistics
+    from masthead.lib.planner import refresh_planner_statistics
     from masthead.newsroom.models import Article
 
     call_command("migrate", verbosity=0)

@@ -38,7 +38,9 @@ def related_articles(article: Article, *, limit: int = 5) -> list[Article]:
 
     A story never scored (saved before discovery was installed and not yet re-scored
     with `masthead search reindex --related`, or whose transaction has not committed) falls
-    back to the stories sharing most tags and sections: an indexed aggregate, not scoring.
+    back to the filler's ranking (most shared tags, then sections) over its capped candidate
+    windows: counting shared tags over every story of the article's sections took ~200 ms on
+    a 100,000-story archive.
     """
     stored = list(
         Article.objects.published()
@@ -51,12 +53,6 @@ def related_articles(article: Article, *, limit: int = 5) -> list[Article]:
     # page's block tops up below, labelled apart: `related_block`), and no unscored guess.
     if stored or RelatedTerms.objects.filter(article_id=article.pk).exists():
         return stored
-    return _sharing_tags_and_sections(article, limit=limit)
-
-
-def _sharing_tags_and_sections(article: Article, *, limit: int) -> list[Article]:
-    # The filler's ranking over its capped candidate windows: counting shared tags over every
-    # story of the article's sections took ~200 ms on a 100,000-story archive.
     return _more_stories(article, count=limit, exclude=[], avoid=set())
 
 

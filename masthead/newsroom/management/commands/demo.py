@@ -95,7 +95,7 @@ class Command(BaseCommand):
         # Search and Related are refreshed by queued tasks; run them, so the demo ends with an
         # up-to-date index even before a worker is started.
         from masthead.discovery.tasks import run_pending_refreshes
-        from masthead.lib.db import refresh_planner_statistics
+        from masthead.lib.planner import refresh_planner_statistics
 
         run_pending_refreshes()
         refresh_planner_statistics(force=True)  # SQLite's planner, told the archive's shape

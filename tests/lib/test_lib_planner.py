@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from masthead.lib import db
+from masthead.lib import planner
 from tests.factories import ArticleFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,13 +22,13 @@ def _stats_rows() -> int:
 
 def test_it_gathers_sqlite_statistics_when_due_and_not_again_until_then(monkeypatch):
     if connection.vendor != "sqlite":
-        assert db.refresh_planner_statistics(force=True) is False  # autovacuum's job there
+        assert planner.refresh_planner_statistics(force=True) is False  # autovacuum's job there
         return
     ArticleFactory.create_batch(3, tags=[TagFactory()])
-    monkeypatch.setattr(db, "_last", {})
-    clock = iter([1000.0, 1000.0 + 60, 1000.0 + db.ANALYZE_EVERY + 1])
-    monkeypatch.setattr(db.time, "monotonic", lambda: next(clock))
-    assert db.refresh_planner_statistics() is True
+    monkeypatch.setattr(planner, "_last", {})
+    clock = iter([1000.0, 1000.0 + 60, 1000.0 + planner.ANALYZE_EVERY + 1])
+    monkeypatch.setattr(planner.time, "monotonic", lambda: next(clock))
+    assert planner.refresh_planner_statistics() is True
     assert _stats_rows() > 0
-    assert db.refresh_planner_statistics() is False  # a minute later: not due
-    assert db.refresh_planner_statistics() is True  # hours later: due again
+    assert planner.refresh_planner_statistics() is False  # a minute later: not due
+    assert planner.refresh_planner_statistics() is True  # hours later: due again
