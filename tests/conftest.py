@@ -8,7 +8,20 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-CORPORA = Path(os.environ.get("MASTHEAD_CORPORA", REPO.parent / "shared" / "corpora"))
+
+
+def _find_corpora() -> Path:
+    """MASTHEAD_CORPORA, else `shared/corpora` beside the checkout or beside any folder above
+    it, else the workplace's own copy: a clone in a temporary folder still finds them."""
+    if os.environ.get("MASTHEAD_CORPORA"):
+        return Path(os.environ["MASTHEAD_CORPORA"])
+    for folder in REPO.parents:
+        if (folder / "shared" / "corpora").is_dir():
+            return folder / "shared" / "corpora"
+    return Path("/work/shared/corpora")
+
+
+CORPORA = _find_corpora()
 
 
 @pytest.fixture(autouse=True)

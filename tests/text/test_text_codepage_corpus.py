@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from masthead.text import repair
+from tests.conftest import CORPORA
 
-CORPORA = Path(
-    os.environ.get(
-        "MASTHEAD_CORPORA", Path(__file__).resolve().parents[2].parent / "shared" / "corpora"
-    )
-)
 CASES_FILE = CORPORA / "mojibake" / "codepage_cases.json"
 CASES: list[dict[str, Any]] = (
     json.loads(CASES_FILE.read_text(encoding="utf-8")) if CASES_FILE.is_file() else []

@@ -12,9 +12,7 @@ which requires us to pass at least as many cases overall.
 from __future__ import annotations
 
 import json
-import os
 import re
-from pathlib import Path
 from typing import Any
 
 import ftfy
@@ -22,12 +20,8 @@ import pytest
 from ftfy.fixes import uncurl_quotes
 
 from masthead.text import repair
+from tests.conftest import CORPORA
 
-CORPORA = Path(
-    os.environ.get(
-        "MASTHEAD_CORPORA", Path(__file__).resolve().parents[2].parent / "shared" / "corpora"
-    )
-)
 FTFY_CASES = CORPORA / "mojibake" / "ftfy"
 
 
