@@ -7,21 +7,8 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-
-
-def _find_corpora() -> Path:
-    """MASTHEAD_CORPORA, else `shared/corpora` beside the checkout or beside any folder above
-    it, else the workplace's own copy: a clone in a temporary folder still finds them."""
-    if os.environ.get("MASTHEAD_CORPORA"):
-        return Path(os.environ["MASTHEAD_CORPORA"])
-    for folder in REPO.parents:
-        if (folder / "shared" / "corpora").is_dir():
-            return folder / "shared" / "corpora"
-    return Path("/work/shared/corpora")
-
-
-CORPORA = _find_corpora()
+from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from tests.corpora import CORPORA
 
 
 @pytest.fixture(autouse=True)
@@ -47,20 +34,6 @@ def corpora() -> Path:
     """The shared corpora; tests that need them fail, not skip, when they are missing."""
     assert CORPORA.is_dir(), f"shared corpora not found at {CORPORA} (set MASTHEAD_CORPORA)"
     return CORPORA
-
-
-CHROMIUM = Path(os.environ.get("MASTHEAD_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-ARTIFACTS = REPO / "test-artifacts"
 
 
 @pytest.fixture(scope="session")

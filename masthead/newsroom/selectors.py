@@ -1,7 +1,7 @@
 """Reads that feed the reader site's blocks: fronts, Related, Popular, Local.
 
 Each returns a list fetched in a constant number of queries, whatever the size of the archive,
-so that a page's query count is pinned (see tests/site/test_site_query_counts.py).
+so that a page's query count is pinned (see tests/site/test_query_counts.py).
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ argument, branch by branch:
 3. Letters of two scripts glued together and broken Thai orthography are checked only for
    the scripts the text actually holds.
 
-``tests/text/test_text_precheck.py`` checks the claim against the full heuristics on
+``tests/text/test_precheck.py`` checks the claim against the full heuristics on
 generated text made of exactly the characters that matter.
 """
 

@@ -8,11 +8,8 @@ from collections.abc import Callable
 import pytest
 
 from masthead.accounts.models import User
+from tests.accounts.readers import PASSWORD
 from tests.factories import ArticleFactory
-
-PASSWORD = "correct horse battery staple"
-GOOGLEBOT_UA = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
-GOOGLEBOT_IP = "66.249.66.1"
 
 
 @pytest.fixture(autouse=True)
@@ -66,7 +63,3 @@ def make_story(db) -> Callable[..., object]:
         return article
 
     return make
-
-
-def secret(article) -> str:
-    return f"SECRET-FULL-TEXT-{article.pk}"

@@ -16,9 +16,8 @@ from django.utils import timezone
 
 from masthead.discovery import popular
 from masthead.newsroom.models import Article
+from tests.discovery.clock import NOW
 from tests.factories import ArticleFactory
-
-NOW = dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture

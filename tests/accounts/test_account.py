@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 
 from masthead.accounts.models import MeterRead, User
-from tests.accounts.conftest import PASSWORD
+from tests.accounts.readers import PASSWORD
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db

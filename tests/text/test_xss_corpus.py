@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from masthead.text import clean_html, sanitize_html
-from tests.conftest import CORPORA
+from tests.corpora import CORPORA
 from tests.text.inert import executable_constructs
 
 PAYLOADS = CORPORA / "xss" / "xss-payload-list.txt"

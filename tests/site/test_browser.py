@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from masthead.newsroom import selectors
 from masthead.newsroom.models import Article
-from tests.conftest import ARTIFACTS
+from tests.browser import ARTIFACTS
 from tests.factories import (
     ArticleFactory,
     SectionFactory,

@@ -9,7 +9,7 @@ import time_machine
 from django.test import Client
 
 from masthead.accounts.models import User
-from tests.accounts.conftest import PASSWORD
+from tests.accounts.readers import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ import pytest
 from ftfy.fixes import uncurl_quotes
 
 from masthead.text import repair
-from tests.conftest import CORPORA
+from tests.corpora import CORPORA
 
 FTFY_CASES = CORPORA / "mojibake" / "ftfy"
 

@@ -23,7 +23,7 @@ from masthead.discovery.tasks import (
 )
 from masthead.newsroom.models import Article
 from masthead.newsroom.signals import article_changed
-from tests.discovery.conftest import NOW
+from tests.discovery.clock import NOW
 from tests.factories import ArticleFactory, AuthorFactory
 
 DB_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from masthead.newsroom.models import Access
-from tests.accounts.conftest import GOOGLEBOT_IP, GOOGLEBOT_UA, secret
+from tests.accounts.readers import GOOGLEBOT_IP, GOOGLEBOT_UA, secret
 
 pytestmark = pytest.mark.django_db
 

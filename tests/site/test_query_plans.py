@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from tests.site.test_site_query_counts import populate
+from tests.site.test_query_counts import populate
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.accounts.conftest import PASSWORD, secret
-from tests.conftest import ARTIFACTS
+from tests.accounts.readers import PASSWORD, secret
+from tests.browser import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from masthead.accounts.models import MeterRead, User
 from masthead.newsroom.models import Access
-from tests.accounts.conftest import GOOGLEBOT_IP, GOOGLEBOT_UA, PASSWORD, secret
+from tests.accounts.readers import GOOGLEBOT_IP, GOOGLEBOT_UA, PASSWORD, secret
 from tests.factories import SectionFactory, StaffSourceFactory
 
 pytestmark = pytest.mark.django_db

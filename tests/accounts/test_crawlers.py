@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from masthead.accounts import crawlers
-from tests.accounts.conftest import GOOGLEBOT_IP, GOOGLEBOT_UA
+from tests.accounts.readers import GOOGLEBOT_IP, GOOGLEBOT_UA
 
 BING_UA = "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)"
 

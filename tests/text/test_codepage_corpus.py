@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from masthead.text import repair
-from tests.conftest import CORPORA
+from tests.corpora import CORPORA
 
 CASES_FILE = CORPORA / "mojibake" / "codepage_cases.json"
 CASES: list[dict[str, Any]] = (

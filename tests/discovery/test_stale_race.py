@@ -106,7 +106,7 @@ def test_a_drain_waits_for_an_open_marking_transaction_on_sqlite(tmp_path: Path)
     subprocess.run(masthead("migrate", "-v0"), env=env, check=True, timeout=300)
     script = (
         "import json, django; django.setup(); "
-        "from tests.discovery.test_discovery_stale_race import race; print(json.dumps(race()))"
+        "from tests.discovery.test_stale_race import race; print(json.dumps(race()))"
     )
     done = subprocess.run(
         [sys.executable, "-c", script],
