@@ -45,6 +45,7 @@ from masthead.discovery.terms import (
     story_features,
     weigh,
 )
+from masthead.lib.similarity import jaccard
 from masthead.newsroom.models import Article, ArticleQuerySet
 
 # What a story is about is said by its text; tags and sections, chosen by hand from a short
@@ -80,10 +81,6 @@ def _headline_words(headline: str) -> set[str]:
     return {w for w in words(headline) if len(w) > 2}
 
 
-def _jaccard(a: set, b: set) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
-
-
 @dataclass
 class _Story:
     """What scoring needs of a story: one row, no model instance, no prefetches."""
@@ -102,7 +99,7 @@ def _same_story(story: _Story, other: _Story) -> bool:
     if story.content_hash and story.content_hash == other.content_hash:
         return True
     return (
-        _jaccard(_headline_words(story.headline), _headline_words(other.headline))
+        jaccard(_headline_words(story.headline), _headline_words(other.headline))
         >= SAME_STORY_HEADLINE
     )
 

@@ -18,7 +18,8 @@ from masthead.discovery.models import RelatedTerms
 from masthead.discovery.popular import popular_ids
 
 # Related's own same-story rule, so that the filler drops exactly what scoring drops.
-from masthead.discovery.related import SAME_STORY_HEADLINE, _headline_words, _jaccard
+from masthead.discovery.related import SAME_STORY_HEADLINE, _headline_words
+from masthead.lib.similarity import jaccard
 from masthead.newsroom.models import Article
 
 # The article page's Related block holds 4–6 stories (the foundation issue): 5 when the archive
@@ -145,7 +146,7 @@ def _more_stories(
     chosen: list[Article] = []
     for candidate in ranked[:wanted]:
         words = _headline_words(candidate.headline)
-        if any(_jaccard(words, other) >= SAME_STORY_HEADLINE for other in seen):
+        if any(jaccard(words, other) >= SAME_STORY_HEADLINE for other in seen):
             continue
         seen.append(words)
         chosen.append(candidate)

@@ -22,6 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from masthead.lib.inserts import insert_rows
+from masthead.lib.similarity import jaccard
 from masthead.newsroom import actions
 from masthead.newsroom.models import Article, Section, Source
 from masthead.wire import classify
@@ -511,7 +513,7 @@ def _apply(item: WireItem, context: _Context, *, locked_lookup: bool = False) ->
         actions.ApplyCorrectionAction(
             article=article, note=_clean_plain(item.correction), at=item.version_at
         ).execute()
-    actions.insert_rows(
+    insert_rows(
         WireItemVersion,
         [
             {
@@ -739,10 +741,6 @@ def shingles(html: str, size: int = 3) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + size]) for i in range(max(len(words) - size + 1, 1))}
 
 
-def jaccard(a: set, b: set) -> float:
-    return len(a & b) / len(a | b) if a or b else 0.0
-
-
 def _done(
     result: ItemResult,
     article: Article | None,
@@ -757,7 +755,7 @@ def _done(
         if article.status != Article.Status.KILLED:
             result.slug = article.slug
     if log:
-        actions.insert_rows(
+        insert_rows(
             IngestLog,
             [
                 {

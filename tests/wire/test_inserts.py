@@ -8,7 +8,8 @@ import pytest
 import time_machine
 from django.db.models.signals import post_save, pre_save
 
-from masthead.newsroom.actions import CreateFromWireAction, WireContent, insert_instance
+from masthead.lib.inserts import insert_instance
+from masthead.newsroom.actions import CreateFromWireAction, WireContent
 from masthead.newsroom.models import Article, Tag
 from tests.factories import SectionFactory, SourceFactory
 
