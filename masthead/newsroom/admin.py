@@ -11,7 +11,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db import models, transaction
+from django.contrib.admin.options import InlineModelAdmin
+from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -25,7 +27,7 @@ from masthead.newsroom.models import (
     Source,
     Tag,
 )
-from masthead.newsroom.signals import article_changed
+from masthead.text import clean_html, clean_plain
 
 PLAIN_TEXT_FIELDS = ("headline", "summary", "dateline", "correction_note", "kill_reason")
 # Django 6 makes https the default scheme of URL form fields; opt in now (no deprecated setting).
@@ -124,8 +126,6 @@ class ArticleAdminForm(forms.ModelForm):
         formfield_callback = https_formfield
 
     def clean(self) -> dict[str, Any]:
-        from masthead.text import clean_html, clean_plain
-
         # ModelForm.clean() returns `cleaned_data` (its return is typed optional, for
         # subclasses that return None to keep it).
         super().clean()
@@ -225,52 +225,65 @@ class ArticleAdmin(NewsroomAdmin):
         ),
     )
 
-    def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
-        """Save an editor's edit, routing kills and corrections through the newsroom's actions.
+    def get_inlines(self, request: HttpRequest, obj: Any) -> list[type[InlineModelAdmin]]:
+        return [*super().get_inlines(request, obj), *ARTICLE_INLINES]
 
-        The admin, the wire desk and code then withdraw or correct a story the same way
-        (revision, times, `article_changed` after commit).
-        """
-        previous = Article.objects.get(pk=obj.pk) if change else None
-        killing = obj.status == Article.Status.KILLED and not (previous and previous.is_killed)
-        correcting = "correction_note" in form.changed_data and bool(obj.correction_note)
-        kill_reason, note = obj.kill_reason, obj.correction_note
-        if killing:
-            obj.status = previous.status if previous else Article.Status.DRAFT
-        if correcting:
-            obj.correction_note = previous.correction_note if previous else ""
-        if change and obj.wire_guid:
-            locked = set(obj.editor_locked_fields or [])
-            # An editor's change to a field the wire also sets survives later wire updates.
-            locked.update(
-                f
-                for f in form.changed_data
-                if f in actions.WIRE_FIELDS or f in actions.LOCKABLE_RELATIONS
-            )
-            if "section" in form.changed_data:
-                locked.add("sections")
-            obj.editor_locked_fields = sorted(locked)
-        if previous is not None:
-            ArticleRevision.objects.create(
-                article=obj,
-                wire_version=previous.wire_version,
-                reason="editor edit",
-                snapshot=actions.snapshot(previous),
-            )
-        super().save_model(request, obj, form, change)
-        if correcting:
-            actions.ApplyCorrectionAction(article=obj, note=note).execute()
-        if killing:
-            actions.KillArticleAction(article=obj, reason=kill_reason).execute()
-        elif not correcting:
-            was_published = previous is not None and previous.status == Article.Status.PUBLISHED
-            change_kind = (
-                "unpublished"
-                if obj.status != Article.Status.PUBLISHED
-                else "updated"
-                if was_published
-                else "published"
-            )
-            transaction.on_commit(
-                lambda: article_changed.send(sender=Article, article=obj, change=change_kind)
-            )
+    def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
+        """Nothing is written here: `save_related` hands the story and its relations to one
+        action, so that an edit is one change with one revision, whatever it touches."""
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        article: Article = form.instance
+        for formset in formsets:
+            # Reads what each inline would save (and fills in what the change message lists)
+            # without writing: the action does the writing.
+            formset.save(commit=False)
+        data = form.cleaned_data
+        relations = actions.Relations(
+            sections=list(data["sections"]) if "sections" in data else None,
+            tags=list(data["tags"]) if "tags" in data else None,
+            authors=_authors_after(article, formsets),
+        )
+        actor = actions.Actor.editor(request.user)
+        try:
+            if change:
+                changed = list(form.changed_data)
+                if any(f.model is Authorship and f.has_changed() for f in formsets):
+                    changed.append("bylines")
+                actions.EditArticleAction(
+                    article=article, changed=changed, actor=actor, relations=relations
+                ).execute()
+            else:
+                actions.CreateArticleAction(
+                    article=article, actor=actor, relations=relations
+                ).execute()
+        except actions.ActionError as exc:
+            raise PermissionDenied(str(exc)) from exc
+
+
+def _authors_after(article: Article, formsets: Any) -> list[Author] | None:
+    """The bylines the authorship inline leaves, in order; None when it changed nothing.
+
+    Read from the formset without saving it (the action writes them): the stored bylines the
+    formset did not show stay, the ones it deleted go, new and edited ones take their place.
+    """
+    formset = next((f for f in formsets if f.model is Authorship), None)
+    if formset is None or not formset.has_changed():
+        return None
+    kept = {a.pk: a for a in Authorship.objects.filter(article=article.pk)} if article.pk else {}
+    for obj in [*formset.new_objects, *(obj for obj, _ in formset.changed_objects)]:
+        kept[obj.pk or -id(obj)] = obj
+    for obj in formset.deleted_objects:
+        kept.pop(obj.pk, None)
+    ordered = sorted(kept.values(), key=lambda a: (a.position, a.pk or 0))
+    return [a.author for a in ordered]
+
+
+# Inlines other apps add to the story page (the wire's near-duplicates), through
+# `add_article_inline`: the newsroom's admin knows no app above it.
+ARTICLE_INLINES: list[type[InlineModelAdmin]] = []
+
+
+def add_article_inline(inline: type[InlineModelAdmin]) -> None:
+    if inline not in ARTICLE_INLINES:
+        ARTICLE_INLINES.append(inline)

@@ -336,10 +336,22 @@ class Authorship(models.Model):
 
 
 class ArticleRevision(models.Model):
-    """A snapshot of an article as it was before a change (wire update or editor edit)."""
+    """A snapshot of an article as it was before a change, with who made the change, when
+    and why: one per change, written by the action that made it (`masthead.newsroom.actions`).
+    """
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
     created = models.DateTimeField(default=timezone.now)
+    # The editor who acted (kept as `actor` too, so the record outlives a deleted account);
+    # blank for the wire and the system, which `actor` names ("wire: Reuters", "demo loader").
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="article_revisions",
+    )
+    actor = models.CharField(max_length=150, blank=True)
     wire_version = models.PositiveIntegerField(null=True, blank=True)
     reason = models.CharField(max_length=200, blank=True)
     snapshot = models.JSONField()

@@ -1,20 +1,17 @@
-"""Writes to the newsroom that span models or have side effects.
+"""Writes to the newsroom's data that the actions share: slugs, tags, authors, placement.
 
-Each is one function in one transaction, so the admin, the wire ingest and the demo loader
-behave the same. Text arriving here is repaired and sanitised by `masthead.text` first.
+These are steps, not changes of their own: only `masthead.newsroom.actions` calls them, inside
+its transaction, so every change to a story still has one revision and one signal.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
-from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
 
-from masthead.newsroom.models import Article, Author, Authorship, Section, Source, Tag
-from masthead.newsroom.signals import article_changed
+from masthead.newsroom.models import Article, Author, Authorship, Section, Tag
 
 
 def unique_slug(text: str, *, max_length: int = 200, exclude_pk: int | None = None) -> str:
@@ -30,36 +27,13 @@ def unique_slug(text: str, *, max_length: int = 200, exclude_pk: int | None = No
     return slug
 
 
-def get_or_create_tags(names: Iterable[str]) -> list[Tag]:
-    tags: list[Tag] = []
-    for name in names:
-        name = name.strip()
-        slug = slugify(name)
-        if not slug:
-            continue
-        tag, _ = Tag.objects.get_or_create(slug=slug[:100], defaults={"name": name[:100]})
-        if tag not in tags:
-            tags.append(tag)
-    return tags
-
-
-def get_or_create_author(name: str, *, staff: bool = False) -> Author:
-    name = name.strip()
-    if name.lower().startswith("by "):
-        name = name[3:].strip()
-    slug = slugify(name)[:150] or "staff"
-    author, _ = Author.objects.get_or_create(
-        slug=slug, defaults={"name": name, "is_staff_writer": staff}
-    )
-    return author
-
-
-def set_bylines(article: Article, names: Iterable[str], *, staff: bool = False) -> None:
+def set_authors(article: Article, authors: Iterable[Author]) -> None:
+    """The story's bylines, in order (the first is the lead writer)."""
     Authorship.objects.filter(article=article).delete()
-    for position, name in enumerate(n for n in names if n.strip()):
-        Authorship.objects.create(
-            article=article, author=get_or_create_author(name, staff=staff), position=position
-        )
+    Authorship.objects.bulk_create(
+        Authorship(article=article, author=author, position=position)
+        for position, author in enumerate(dict.fromkeys(authors))
+    )
 
 
 def set_sections(article: Article, sections: list[Section]) -> None:
@@ -71,52 +45,67 @@ def set_sections(article: Article, sections: list[Section]) -> None:
         article.save(update_fields=["section"])
 
 
-@transaction.atomic
-def publish_local_story(
-    *,
-    source: Source,
-    headline: str,
-    body_html: str,
-    summary: str = "",
-    dateline: str = "",
-    bylines: Iterable[str] = (),
-    sections: list[Section] | None = None,
-    tags: Iterable[str] = (),
-    published_at: dt.datetime | None = None,
-    slug: str | None = None,
-    is_fiction: bool = False,
-) -> Article:
-    """Publish (or re-publish, by slug) a story written by the paper's own staff.
+def tags_named(names: Iterable[str], *, cache: dict[str, Any] | None = None) -> list[Tag]:
+    """Tags for `names` (created on first sight), in order, in one query when all exist."""
+    wanted: dict[str, str] = {}
+    for name in names:
+        name = name.strip()
+        slug = _slug(name, 100, cache)
+        if slug and slug not in wanted:
+            wanted[slug] = name[:100]
+    return _named(Tag, wanted, cache, "tag:")
 
-    Used by the demo loader; the admin's form goes through the same text pipeline.
-    """
-    from masthead.text import clean_html, clean_plain
 
-    headline = clean_plain(headline)
-    fields = {
-        "headline": headline,
-        "summary": clean_plain(summary),
-        "body": clean_html(body_html),
-        "dateline": clean_plain(dateline),
-        "source": source,
-        "is_local": True,
-        "status": Article.Status.PUBLISHED,
-        "published_at": published_at or timezone.now(),
-        "is_fiction": is_fiction,
-    }
-    article = Article.objects.filter(slug=slug).first() if slug else None
-    change = "published" if article is None else "updated"
-    if article is None:
-        article = Article(slug=slug or unique_slug(headline), **fields)
-        article.save()
-    else:
-        for key, value in fields.items():
-            setattr(article, key, value)
-        article.save()
-    set_sections(article, sections or [])
-    article.tags.set(get_or_create_tags(tags))
-    set_bylines(article, bylines, staff=True)
-    transaction.on_commit(
-        lambda: article_changed.send(sender=Article, article=article, change=change)
-    )
-    return article
+def authors_named(
+    names: Iterable[str], *, staff: bool = False, cache: dict[str, Any] | None = None
+) -> list[Author]:
+    """Authors for `names` (a leading "By " dropped), created on first sight: as staff writers
+    when the paper's own newsroom names them."""
+    wanted: dict[str, str] = {}
+    for name in names:
+        name = name.strip()
+        if name.lower().startswith("by "):
+            name = name[3:].strip()
+        slug = _slug(name, 150, cache)
+        if slug and slug not in wanted:
+            wanted[slug] = name[:150]
+    return _named(Author, wanted, cache, "author:", {"is_staff_writer": staff})
+
+
+def _slug(name: str, length: int, cache: dict[str, Any] | None) -> str:
+    """`slugify(name)[:length]`, remembered in a run's cache: a wire run names the same few
+    tags and authors on story after story, and slugifying costs more than looking one up."""
+    if cache is None:
+        return slugify(name)[:length]
+    key = f"slug:{length}:{name}"
+    slug = cache.get(key)
+    if slug is None:
+        slug = cache[key] = slugify(name)[:length]
+    return slug
+
+
+def _named(
+    model: Any,
+    wanted: dict[str, str],
+    cache: dict[str, Any] | None,
+    prefix: str,
+    defaults: dict[str, Any] | None = None,
+) -> list[Any]:
+    """Rows of `model` for {slug: name}, created on first sight, in `wanted`'s order."""
+    cache = {} if cache is None else cache
+    found = {slug: cache[prefix + slug] for slug in wanted if prefix + slug in cache}
+    todo = [slug for slug in wanted if slug not in found]
+    if todo:
+        found.update({o.slug: o for o in model.objects.filter(slug__in=todo)})
+        missing = [
+            model(slug=slug, name=wanted[slug], **(defaults or {}))
+            for slug in todo
+            if slug not in found
+        ]
+        if missing:
+            model.objects.bulk_create(missing, ignore_conflicts=True)
+            found.update({o.slug: o for o in model.objects.filter(slug__in=todo)})
+        for slug in todo:
+            if slug in found:
+                cache[prefix + slug] = found[slug]
+    return [found[slug] for slug in wanted if slug in found]

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from masthead.newsroom.models import Article
+from masthead.newsroom.admin import add_article_inline
 from masthead.wire.charts import activity_chart
 from masthead.wire.models import Feed, IngestLog, NearDuplicate
 
@@ -158,12 +158,4 @@ class NearDuplicateAdmin(_ReadOnly, admin.ModelAdmin):
         return _story_link(obj.other_id, obj.other)
 
 
-def _attach_to_article_admin() -> None:
-    """Show near-duplicates on the newsroom's Article page without the newsroom's admin
-    knowing about the wire (the newsroom's admin module is loaded first: app order)."""
-    article_admin = admin.site._registry.get(Article)
-    if article_admin is not None and NearDuplicateInline not in article_admin.inlines:
-        type(article_admin).inlines = [*article_admin.inlines, NearDuplicateInline]
-
-
-_attach_to_article_admin()
+add_article_inline(NearDuplicateInline)

@@ -451,6 +451,7 @@ def _apply(item: WireItem, context: _Context, *, locked_lookup: bool = False) ->
         reason = item.ednote or "Withdrawn by the agency"
         if article is None:
             article = actions.create_killed_placeholder(
+                actor=actions.Actor.wire(source),
                 source=source,
                 guid=item.guid,
                 headline=_clean_plain(item.headline),
@@ -463,7 +464,9 @@ def _apply(item: WireItem, context: _Context, *, locked_lookup: bool = False) ->
             result.reason = "already killed"
             return _done(result, article, log=False, context=context, item=item)
         else:
-            actions.KillArticleAction(article=article, reason=reason).execute()
+            actions.KillArticleAction(
+                article=article, reason=reason, actor=actions.Actor.wire(source)
+            ).execute()
         context.killed.add(article.pk)
         result.action, result.reason = Action.KILLED, reason
         return _done(result, article, context=context, item=item)
@@ -493,7 +496,9 @@ def _apply(item: WireItem, context: _Context, *, locked_lookup: bool = False) ->
         if not locked_lookup and prepared.slug in context.free_slugs:
             content.slug = prepared.slug
         context.free_slugs.discard(prepared.slug)
-        article = actions.CreateFromWireAction(source=source, content=content).execute()
+        article = actions.CreateFromWireAction(
+            source=source, content=content, actor=actions.Actor.wire(source)
+        ).execute()
         result.action = Action.NEW
         near = _link_near_duplicates(similar, article, prepared)
         if near:
@@ -503,6 +508,7 @@ def _apply(item: WireItem, context: _Context, *, locked_lookup: bool = False) ->
             content.wire_guid = item.guid
             article.wire_guid = item.guid
         actions.UpdateFromWireAction(
+            actor=actions.Actor.wire(source),
             article=article,
             content=content,
             reason=f"wire version {item.version_label}",
@@ -511,7 +517,10 @@ def _apply(item: WireItem, context: _Context, *, locked_lookup: bool = False) ->
         result.action = Action.UPDATED
     if item.correction and item.correction != article.correction_note:
         actions.ApplyCorrectionAction(
-            article=article, note=_clean_plain(item.correction), at=item.version_at
+            actor=actions.Actor.wire(source),
+            article=article,
+            note=_clean_plain(item.correction),
+            at=item.version_at,
         ).execute()
     insert_rows(
         WireItemVersion,

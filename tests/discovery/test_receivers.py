@@ -17,8 +17,11 @@ from masthead.discovery.tasks import (
     run_pending_refreshes,
 )
 from masthead.newsroom import actions
+from masthead.newsroom.actors import Actor
 from masthead.newsroom.models import Article, Authorship
 from tests.factories import AuthorFactory, TagFactory
+
+SYSTEM = Actor.system("tests")
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +150,7 @@ def test_it_does_not_mark_again_when_the_action_signals_after_commit(
     db_queue, published_story, django_capture_on_commit_callbacks, marked
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        actions.KillArticleAction(article=published_story, reason="Legal").execute()
+        actions.KillArticleAction(actor=SYSTEM, article=published_story, reason="Legal").execute()
     assert marked == [published_story.pk]
 
 
@@ -155,7 +158,7 @@ def test_the_worker_brings_the_index_up_to_date(
     db_queue, published_story, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        actions.KillArticleAction(article=published_story, reason="Legal").execute()
+        actions.KillArticleAction(actor=SYSTEM, article=published_story, reason="Legal").execute()
     assert SearchEntry.objects.filter(article_id=published_story.pk).exists()
     run_pending_refreshes()
     assert not SearchEntry.objects.filter(article_id=published_story.pk).exists()
@@ -168,7 +171,7 @@ def test_it_never_shows_a_killed_story_whose_refresh_has_not_run(
     assert SearchEntry.objects.filter(article_id=published_story.pk).exists()
     assert published_story.headline in client.get("/search/", {"q": "ships"}).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        actions.KillArticleAction(article=published_story, reason="Legal").execute()
+        actions.KillArticleAction(actor=SYSTEM, article=published_story, reason="Legal").execute()
     assert _stale() == [published_story.pk]
     assert SearchEntry.objects.filter(article_id=published_story.pk).exists()  # not yet run
     page = client.get("/search/", {"q": "ships"}).content.decode()

@@ -21,8 +21,11 @@ from django.utils import timezone
 from masthead.discovery.models import RelatedLink
 from masthead.newsroom import selectors
 from masthead.newsroom.actions import EmbargoArticleAction, KillArticleAction
+from masthead.newsroom.actors import Actor
 from masthead.newsroom.management.commands.demo import CONTENT
 from masthead.newsroom.models import Article
+
+SYSTEM = Actor.system("tests")
 
 pytestmark = pytest.mark.django_db
 
@@ -199,9 +202,9 @@ def test_it_never_pads_with_a_killed_or_embargoed_story(client, demo, commit):
             shown[pk] = shown.get(pk, 0) + 1
     killed, embargoed = (Article.objects.get(pk=pk) for pk in sorted(shown, key=shown.get)[-2:])
     with commit():
-        KillArticleAction(article=killed, reason="Withdrawn by the wire").execute()
+        KillArticleAction(actor=SYSTEM, article=killed, reason="Withdrawn by the wire").execute()
         EmbargoArticleAction(
-            article=embargoed, until=timezone.now() + dt.timedelta(days=1)
+            actor=SYSTEM, article=embargoed, until=timezone.now() + dt.timedelta(days=1)
         ).execute()
 
     for article in Article.objects.published():

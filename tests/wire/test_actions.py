@@ -13,10 +13,13 @@ from masthead.newsroom.actions import (
     EmbargoArticleAction,
     KillArticleAction,
 )
+from masthead.newsroom.actors import Actor
 from masthead.newsroom.models import Article, ArticleRevision
 from masthead.newsroom.signals import article_changed
 from masthead.wire.models import IngestLog
 from tests.factories import ArticleFactory
+
+SYSTEM = Actor.system("tests")
 
 NOW = dt.datetime(2026, 11, 28, 18, 0, tzinfo=dt.UTC)
 pytestmark = pytest.mark.django_db
@@ -39,7 +42,9 @@ def test_it_kills_a_story_with_reason_time_revision_and_signal_after_commit(
 ):
     with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
         article = ArticleFactory()
-        KillArticleAction(article=article, reason="Legal: withdrawn by the agency").execute()
+        KillArticleAction(
+            actor=SYSTEM, article=article, reason="Legal: withdrawn by the agency"
+        ).execute()
         assert changes == []  # nothing is announced before the transaction commits
     article.refresh_from_db()
     assert article.status == Article.Status.KILLED and article.killed_at == NOW
@@ -52,7 +57,7 @@ def test_it_kills_a_story_with_reason_time_revision_and_signal_after_commit(
 def test_it_refuses_to_kill_twice():
     article = ArticleFactory(status=Article.Status.KILLED)
     with pytest.raises(ActionError):
-        KillArticleAction(article=article, reason="again").execute()
+        KillArticleAction(actor=SYSTEM, article=article, reason="again").execute()
 
 
 def test_it_sends_nothing_when_the_transaction_rolls_back(
@@ -63,7 +68,7 @@ def test_it_sends_nothing_when_the_transaction_rolls_back(
     article = ArticleFactory()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with pytest.raises(RuntimeError), transaction.atomic():
-            KillArticleAction(article=article, reason="x").execute()
+            KillArticleAction(actor=SYSTEM, article=article, reason="x").execute()
             raise RuntimeError("rolled back")
     assert callbacks == [] and changes == []
     article.refresh_from_db()
@@ -73,8 +78,12 @@ def test_it_sends_nothing_when_the_transaction_rolls_back(
 def test_it_applies_a_correction_and_an_embargo():
     with time_machine.travel(NOW, tick=False):
         article = ArticleFactory()
-        ApplyCorrectionAction(article=article, note="An earlier version misspelt a name.").execute()
-        EmbargoArticleAction(article=article, until=NOW + dt.timedelta(hours=2)).execute()
+        ApplyCorrectionAction(
+            actor=SYSTEM, article=article, note="An earlier version misspelt a name."
+        ).execute()
+        EmbargoArticleAction(
+            actor=SYSTEM, article=article, until=NOW + dt.timedelta(hours=2)
+        ).execute()
     article.refresh_from_db()
     assert (article.correction_note, article.corrected_at) == (
         "An earlier version misspelt a name.",
@@ -83,7 +92,7 @@ def test_it_applies_a_correction_and_an_embargo():
     assert not Article.objects.published(now=NOW).exists()
     assert Article.objects.published(now=NOW + dt.timedelta(hours=3)).exists()
     with pytest.raises(ActionError):
-        ApplyCorrectionAction(article=article, note="  ").execute()
+        ApplyCorrectionAction(actor=SYSTEM, article=article, note="  ").execute()
 
 
 def test_editors_can_read_the_ingest_log_and_feeds_in_the_admin(admin_client):

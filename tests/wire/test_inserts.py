@@ -10,8 +10,11 @@ from django.db.models.signals import post_save, pre_save
 
 from masthead.lib.inserts import insert_instance
 from masthead.newsroom.actions import CreateFromWireAction, WireContent
+from masthead.newsroom.actors import Actor
 from masthead.newsroom.models import Article, Tag
 from tests.factories import SectionFactory, SourceFactory
+
+SYSTEM = Actor.system("tests")
 
 NOW = dt.datetime(2026, 11, 28, 18, 0, tzinfo=dt.UTC)
 pytestmark = pytest.mark.django_db
@@ -73,7 +76,7 @@ def test_it_creates_a_wire_story_with_its_relations():
         published_at=NOW,
         slug="rates-hold",
     )
-    article = CreateFromWireAction(source=SourceFactory(), content=content).execute()
+    article = CreateFromWireAction(actor=SYSTEM, source=SourceFactory(), content=content).execute()
 
     stored = Article.objects.get(pk=article.pk)
     assert stored.status == Article.Status.PUBLISHED and stored.section_id == section.pk

@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
+from masthead.newsroom.actions import Actor, PublishLocalStoryAction
 from masthead.newsroom.models import Access, Section, Source
 
 CONTENT = Path(__file__).resolve().parents[2] / "demo" / "content"
@@ -200,11 +201,10 @@ class Command(BaseCommand):
         return ingest_path(str(path), feed=feed)
 
     def load_local(self, sections: dict[str, Section], staff: Source) -> int:
-        from masthead.newsroom.services import publish_local_story
-
         stories = json.loads((CONTENT / "local" / "staff-stories.json").read_text("utf-8"))
         for story in stories:
-            publish_local_story(
+            PublishLocalStoryAction(
+                actor=Actor.system("demo loader"),
                 source=staff,
                 slug=story["slug"],
                 headline=story["headline"],
@@ -216,5 +216,5 @@ class Command(BaseCommand):
                 tags=story.get("tags", []),
                 published_at=parse_datetime(story["published"]),
                 is_fiction=bool(story.get("fiction", True)),
-            )
+            ).execute()
         return len(stories)
