@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 import nh3
 
+from masthead.text.nesting import flatten_deep_nesting
+
 # The body of an article: paragraphs, links, emphasis, quotes, lists, sub-headings (h1 is
 # the headline's), figures, line breaks, and simple tables.
 ALLOWED_TAGS = frozenset(
@@ -65,10 +67,11 @@ def sanitize_html(
     get ``rel="noopener noreferrer nofollow"``. Images keep only ``https`` sources (mixed
     content would break the page's padlock) and their ``alt``. An ``<iframe>`` survives only
     with an ``https`` ``src`` on one of ``embed_hosts`` (e.g. ``www.youtube-nocookie.com``);
-    otherwise it goes, content and all.
+    otherwise it goes, content and all. Markup nested deeper than any story is flattened
+    first (`masthead.text.nesting`), so that no input holds the parser for long.
     """
     embeds = frozenset(h.lower() for h in embed_hosts)
-    cleaned = _cleaner(embeds).clean(html)
+    cleaned = _cleaner(embeds).clean(flatten_deep_nesting(html))
     if embeds:
         cleaned = _EMPTY_IFRAME.sub("", cleaned)
     own = frozenset(h.lower() for h in own_hosts)
