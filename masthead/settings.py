@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "masthead.wire",
     "masthead.discovery",
     "masthead.site",
+    "masthead.demo",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,8 @@ echo "== lint (ruff)"
 .venv/bin/ruff format --check masthead tests benchmarks || exit 1
 echo "== types (mypy with django-stubs)"
 MASTHEAD_DATA_DIR="$(mktemp -d)" .venv/bin/mypy || exit 1
+echo "== layers (import-linter: pyproject.toml, [tool.importlinter])"
+.venv/bin/lint-imports --no-cache || exit 1
 
 echo "== suite 1/2: SQLite + local-memory cache"
 env -u DATABASE_URL -u REDIS_URL MASTHEAD_DATA_DIR="$(mktemp -d)" $PY -m pytest "$@"

@@ -1,4 +1,4 @@
-"""Reads for the reader site's Related and Popular blocks (via `newsroom.selectors`).
+"""Reads for the reader site's Related and Popular blocks.
 
 Both read what was computed earlier (stored Related links, decayed Popular scores), so an
 article page does a fixed, small number of indexed queries whatever the archive's size.

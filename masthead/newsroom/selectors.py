@@ -1,4 +1,5 @@
-"""Reads that feed the reader site's blocks: fronts, Related, Popular, Local.
+"""Reads that feed the reader site's blocks: fronts, sections, Local (Related and Popular
+are discovery's: `masthead.discovery.selectors`).
 
 Each returns a list fetched in a constant number of queries, whatever the size of the archive,
 so that a page's query count is pinned (see tests/site/test_query_counts.py).
@@ -8,17 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection
-from typing import TYPE_CHECKING
 
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from masthead.newsroom.models import Article, Section
-
-if TYPE_CHECKING:  # discovery builds on the newsroom; imported where used, at run time
-    from masthead.discovery.selectors import RelatedBlock
 
 
 def top_stories(*, limit: int = 5) -> list[Article]:
@@ -111,27 +107,3 @@ def _ranked_in_sections(
     for section_id, article_id, rank in ranked:
         found[section_id].append((rank, article_id))
     return found
-
-
-def related_articles(article: Article, *, limit: int = 5) -> list[Article]:
-    """The stored Related list (computed on publish/update by `masthead.discovery`)."""
-    from masthead.discovery import selectors as discovery
-
-    return discovery.related_articles(article, limit=limit)
-
-
-def related_block(article: Article, *, avoid: Collection[Article] = ()) -> RelatedBlock:
-    """The article page's Related block: the stored list, then labelled filler when it is short.
-
-    See `masthead.discovery.selectors.related_block` for why the filler is labelled apart.
-    """
-    from masthead.discovery import selectors as discovery
-
-    return discovery.related_block(article, avoid=avoid)
-
-
-def popular_articles(*, limit: int = 5, exclude: Article | None = None) -> list[Article]:
-    """Most-read stories with time decay (`masthead.discovery`); the newest fill in."""
-    from masthead.discovery import selectors as discovery
-
-    return discovery.popular_articles(limit=limit, exclude=exclude)

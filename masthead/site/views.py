@@ -1,7 +1,7 @@
 """The reader site: fronts, section and tag pages, article pages.
 
 Server-rendered HTML that reads with JavaScript off. Blocks come from
-`masthead.newsroom.selectors`, never from queries in templates.
+`masthead.newsroom.selectors` and `masthead.discovery.selectors`, never from queries in templates.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView, TemplateView
 
 from masthead.accounts.access import check_article_access, finish_response
+from masthead.discovery import selectors as discovery
 from masthead.newsroom import selectors
 from masthead.newsroom.models import Article, Section, Tag
 
@@ -35,7 +36,7 @@ class HomeView(TemplateView):
             top_stories=top[1:],
             section_blocks=[b for b in selectors.section_blocks(home_sections) if b[1]],
             local_stories=selectors.local_stories(limit=5),
-            popular_stories=selectors.popular_articles(limit=5),
+            popular_stories=discovery.popular_articles(limit=5),
         )
         return context
 
@@ -117,8 +118,8 @@ class ArticleView(DetailView):
         )
         context.update(
             # Filler prefers stories the section block below does not already list.
-            related=selectors.related_block(article, avoid=section_block),
-            popular_stories=selectors.popular_articles(limit=5, exclude=article),
+            related=discovery.related_block(article, avoid=section_block),
+            popular_stories=discovery.popular_articles(limit=5, exclude=article),
             local_stories=selectors.local_stories(limit=5, exclude=article),
             section_block=section_block,
             share_url=self.request.build_absolute_uri(article.get_absolute_url()),

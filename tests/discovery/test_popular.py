@@ -8,9 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from masthead.discovery import popular
+from masthead.discovery import popular, selectors
 from masthead.discovery.models import PopularScore, ViewBucket
-from masthead.newsroom import selectors
 from masthead.newsroom.models import Article
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from masthead.discovery import selectors
 from masthead.discovery.models import RelatedLink
-from masthead.newsroom import selectors
 from masthead.newsroom.models import Article
 from tests.factories import SectionFactory, TagFactory
 

@@ -18,11 +18,11 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from masthead.demo.management.commands.demo import CONTENT
+from masthead.discovery import selectors
 from masthead.discovery.models import RelatedLink
-from masthead.newsroom import selectors
 from masthead.newsroom.actions import EmbargoArticleAction, KillArticleAction
 from masthead.newsroom.actors import Actor
-from masthead.newsroom.management.commands.demo import CONTENT
 from masthead.newsroom.models import Article
 
 SYSTEM = Actor.system("tests")

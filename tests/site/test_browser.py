@@ -8,7 +8,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
-from masthead.newsroom import selectors
+from masthead.discovery import selectors
 from masthead.newsroom.models import Article
 from tests.browser import ARTIFACTS
 from tests.factories import (

@@ -104,7 +104,7 @@ def test_it_ingests_a_directory_in_name_order(tmp_path, feed_file):
 
 
 def test_it_ingests_the_demo_content(desk_sections):
-    content = Path(__file__).resolve().parents[2] / "masthead/newsroom/demo/content"
+    content = Path(__file__).resolve().parents[2] / "masthead/demo/content"
     code, out, _ = run(str(content / "continental-press"), str(content / "harbor-light-wire"))
     assert code == 0, out
     assert out.strip() == "ingested 66 new, 2 updated, 0 killed, 0 skipped, 0 errors"

@@ -1,7 +1,7 @@
 """`masthead demo [--serve]`: the site with its fictional demo content.
 
 The wire stories go in through the real ingest (`masthead.wire.services.ingest_path`) and the
-local stories through the newsroom's publishing service, so the demo exercises the same code
+local stories through the newsroom's `PublishLocalStoryAction`, so the demo exercises the same code
 paths as real content. Running it again gives the same site: ingest skips unchanged items and
 local stories are keyed by slug.
 """
@@ -18,10 +18,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
+from masthead.discovery.tasks import run_pending_refreshes
+from masthead.lib.planner import refresh_planner_statistics
 from masthead.newsroom.actions import Actor, PublishLocalStoryAction
 from masthead.newsroom.models import Access, Section, Source
+from masthead.wire.models import Feed
+from masthead.wire.services import ingest_path
 
-CONTENT = Path(__file__).resolve().parents[2] / "demo" / "content"
+CONTENT = Path(__file__).resolve().parents[2] / "content"
 
 # (slug, name, position, in_nav, on_home)
 SECTIONS = [
@@ -95,8 +99,6 @@ class Command(BaseCommand):
         self.stderr.write("")
         # Search and Related are refreshed by queued tasks; run them, so the demo ends with an
         # up-to-date index even before a worker is started.
-        from masthead.discovery.tasks import run_pending_refreshes
-        from masthead.lib.planner import refresh_planner_statistics
 
         run_pending_refreshes()
         refresh_planner_statistics(force=True)  # SQLite's planner, told the archive's shape
@@ -145,7 +147,6 @@ class Command(BaseCommand):
         return found
 
     def wire_files(self, sections: dict[str, Section], sources: dict[str, Source]) -> list:
-        from masthead.wire.models import Feed
 
         files = []
         for path in sorted((CONTENT / "harbor-light-wire").glob("*.xml")):
@@ -196,7 +197,6 @@ class Command(BaseCommand):
         return feed
 
     def ingest(self, path: Path, feed: Any) -> Any:
-        from masthead.wire.services import ingest_path
 
         return ingest_path(str(path), feed=feed)
 
