@@ -13,7 +13,15 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from masthead.lib.env import envbool, envint, envlist, envsecret, envstr, persistent_secret_key
+from masthead.lib.env import (
+    envbool,
+    envfloat,
+    envint,
+    envlist,
+    envsecret,
+    envstr,
+    persistent_secret_key,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 ENVIRONMENT = envstr("MASTHEAD_ENV", "development")
@@ -230,6 +238,25 @@ MASTHEAD_RESET_MAX_PER_EMAIL_PER_HOUR = envint("MASTHEAD_RESET_MAX_PER_EMAIL_PER
 # Pagination of section and tag fronts.
 MASTHEAD_PAGE_SIZE = envint("MASTHEAD_PAGE_SIZE", "20")
 
+# --- Search, Popular, Related and their freshness (discovery) ---
+# A day: yesterday's hit weighs half of today's, so Popular turns over with the news cycle.
+MASTHEAD_POPULAR_HALF_LIFE_HOURS = envfloat("MASTHEAD_POPULAR_HALF_LIFE_HOURS", "24")
+# One count per reader per story per half hour: a reload or a back-button is not a new read.
+MASTHEAD_POPULAR_DEDUP_SECONDS = envint("MASTHEAD_POPULAR_DEDUP_SECONDS", "1800")
+# How long counts may sit in the buffer: Popular lags reality by at most this much.
+MASTHEAD_POPULAR_FLUSH_SECONDS = envint("MASTHEAD_POPULAR_FLUSH_SECONDS", "30")
+# Related stories stored per story; the page shows five, the spare ones cover later kills.
+MASTHEAD_RELATED_STORED = envint("MASTHEAD_RELATED_STORED", "10")
+MASTHEAD_SEARCH_PAGE_SIZE = envint("MASTHEAD_SEARCH_PAGE_SIZE", "10")
+# Seconds between a story going stale and the drain that refreshes it becoming runnable: a wire
+# burst is refreshed by one drain per delay rather than one task per story; search and Related
+# lag the newsroom by about this much plus the worker's polling interval (docs/freshness.md).
+MASTHEAD_STALE_DRAIN_DELAY = envfloat("MASTHEAD_STALE_DRAIN_DELAY", "1")
+
+# --- Wire ---
+# A wire file, push or fetched document larger than this is refused whole (NewsML-G2 and NITF
+# stories are a few hundred KB at most; a bigger one is a mistake or an attack).
+MASTHEAD_WIRE_MAX_FILE_BYTES = envint("MASTHEAD_WIRE_MAX_FILE_BYTES", str(20 * 1024 * 1024))
 # Helper processes that parse a big RSS/Atom document while the ingest writes its first stories
 # ("auto": one per core beyond the writer's, at most three; 0: parse in the writer).
 _parse_processes = envstr("MASTHEAD_WIRE_PARSE_PROCESSES", "auto")

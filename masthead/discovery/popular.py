@@ -32,7 +32,6 @@ from django.db.models import Exists, F, OuterRef
 from django.http import HttpRequest
 from django.utils import timezone
 
-from masthead.discovery import conf
 from masthead.discovery.models import PopularScore, ViewBucket
 from masthead.lib.net import client_address
 from masthead.newsroom.models import Article
@@ -149,7 +148,7 @@ def get_buffer() -> LocalBuffer | RedisBuffer:
     global _buffer
     with _buffer_lock:
         if _buffer is None:
-            if getattr(settings, "REDIS_URL", ""):
+            if settings.REDIS_URL:
                 prefix = settings.CACHES["default"].get("KEY_PREFIX", "") or "masthead"
                 _buffer = RedisBuffer(settings.REDIS_URL, prefix)
             else:
@@ -169,7 +168,7 @@ def record_view(request: HttpRequest, article_id: int, *, now: float | None = No
     """Count one read of `article_id` if it is a reader's first in the window; no DB access."""
     if is_bot(request):
         return False
-    window = conf.popular_dedup_seconds()
+    window = settings.MASTHEAD_POPULAR_DEDUP_SECONDS
     if not cache.add(f"discovery:pv:{article_id}:{reader_key(request)}", 1, timeout=window):
         return False
     moment = time.time() if now is None else now
@@ -180,7 +179,7 @@ def record_view(request: HttpRequest, article_id: int, *, now: float | None = No
 
 def _maybe_flush_in_background() -> None:
     global _last_flush
-    interval = conf.popular_flush_seconds()
+    interval = settings.MASTHEAD_POPULAR_FLUSH_SECONDS
     if interval <= 0 or time.monotonic() - _last_flush < interval:
         return
     _last_flush = time.monotonic()
@@ -231,7 +230,7 @@ def decayed(key: float, now_hour: float, half_life_hours: float) -> float:
 
 @transaction.atomic
 def write_counts(counts: Counter[tuple[int, int]] | dict[tuple[int, int], int]) -> None:
-    half_life = conf.popular_half_life_hours()
+    half_life = settings.MASTHEAD_POPULAR_HALF_LIFE_HOURS
     known = set(Article.objects.filter(pk__in={a for a, _ in counts}).values_list("pk", flat=True))
     per_article: Counter[int] = Counter()
     for (article_id, hour), n in sorted(counts.items()):
@@ -264,7 +263,7 @@ def popular_ids(
 
     A story whose decayed count has fallen under half a read is no longer "popular" at all.
     """
-    half_life = conf.popular_half_life_hours()
+    half_life = settings.MASTHEAD_POPULAR_HALF_LIFE_HOURS
     now_hour = time.time() / 3600 if now_hour is None else now_hour
     floor = rank_key(0.5, now_hour, half_life)
     # Visibility checked per candidate (EXISTS on the story's primary key) while walking the

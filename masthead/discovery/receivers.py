@@ -43,12 +43,12 @@ import logging
 import threading
 from typing import Any
 
+from django.conf import settings
 from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.utils import timezone
 
-from masthead.discovery import conf
 from masthead.discovery.tasks import (
     mark_stale,
     queue_drain,
@@ -161,7 +161,7 @@ def _enqueue(article_id: int) -> None:
 
 def _queue_drain(now: dt.datetime) -> dt.datetime:
     """Queue a drain runnable after the delay; returns until when it is sure not to start."""
-    delay = dt.timedelta(seconds=conf.stale_drain_delay())
+    delay = dt.timedelta(seconds=settings.MASTHEAD_STALE_DRAIN_DELAY)
     queue_drain(run_after=now + delay)
     return now + delay / 2
 

@@ -29,9 +29,9 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 
-from masthead.discovery import conf
 from masthead.discovery.models import RelatedLink, RelatedTerms, TermStat
 from masthead.discovery.search import get_backend
 from masthead.discovery.search.text import plain_text, words
@@ -395,7 +395,7 @@ def refresh_related(article_id: int) -> list[int]:
         clear_related(article_id)
         return []
     store_features(article_id, story.features)
-    keep = conf.related_limit()
+    keep = settings.MASTHEAD_RELATED_STORED
     holders = set(
         RelatedLink.objects.filter(related_id=article_id).values_list("article_id", flat=True)
     )
@@ -440,7 +440,7 @@ def rescore_related(article_id: int) -> list[int]:
     )
     if row is None:
         return refresh_related(article_id)
-    scored = score_candidates(_Story(*row), limit=conf.related_limit())
+    scored = score_candidates(_Story(*row), limit=settings.MASTHEAD_RELATED_STORED)
     _store_links(article_id, scored)
     return [o.pk for o, _ in scored]
 

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +14,6 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
-from masthead.discovery import conf
 from masthead.discovery.popular import record_view
 from masthead.discovery.search import SearchFilters
 from masthead.discovery.search.results import search_page, suggestions
@@ -73,7 +73,10 @@ class SearchView(TemplateView):
         }
         page = (
             search_page(
-                terms, filters, page=params.get("page", 1), per_page=conf.search_page_size()
+                terms,
+                filters,
+                page=params.get("page", 1),
+                per_page=settings.MASTHEAD_SEARCH_PAGE_SIZE,
             )
             if terms
             else None

@@ -22,6 +22,10 @@ def envint(name: str, default: str) -> int:
     return int(os.environ.get(name, default))
 
 
+def envfloat(name: str, default: str) -> float:
+    return float(os.environ.get(name, default))
+
+
 def envlist(name: str, default: str) -> list[str]:
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
 

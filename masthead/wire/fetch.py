@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.utils import timezone
 
 from masthead.wire.items import FetchFailed, TooLarge
@@ -32,7 +33,6 @@ USER_AGENT = "Masthead wire ingest (+https://masthead.example/)"
 def fetch_url(url: str, *, feed: Feed | None = None) -> bytes | None:
     """The body at `url`, or None when the server answers 304 Not Modified to our
     If-None-Match / If-Modified-Since (remembered on the feed)."""
-    from masthead.wire.services import MAX_FILE_BYTES
 
     if not url.lower().startswith(("http://", "https://")):
         raise FetchFailed(f"not an http(s) URL: {url}")
@@ -45,9 +45,11 @@ def fetch_url(url: str, *, feed: Feed | None = None) -> bytes | None:
     request = urllib.request.Request(url, headers=headers)  # noqa: S310 (scheme checked above)
     try:
         with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:  # noqa: S310
-            data = response.read(MAX_FILE_BYTES + 1)
-            if len(data) > MAX_FILE_BYTES:
-                raise TooLarge(f"response is over the {MAX_FILE_BYTES}-byte limit")
+            data = response.read(settings.MASTHEAD_WIRE_MAX_FILE_BYTES + 1)
+            if len(data) > settings.MASTHEAD_WIRE_MAX_FILE_BYTES:
+                raise TooLarge(
+                    f"response is over the {settings.MASTHEAD_WIRE_MAX_FILE_BYTES}-byte limit"
+                )
             if feed is not None:
                 feed.etag = (response.headers.get("ETag") or "")[:300]
                 feed.last_modified = (response.headers.get("Last-Modified") or "")[:100]

@@ -35,7 +35,7 @@ def parse_processes() -> int:
     """How many helper processes may parse: `MASTHEAD_WIRE_PARSE_PROCESSES` (0 turns it off),
     by default one per core beyond the writer's own, at most three (the writer, not the
     parsers, is the limit past that)."""
-    configured = getattr(settings, "MASTHEAD_WIRE_PARSE_PROCESSES", None)
+    configured = settings.MASTHEAD_WIRE_PARSE_PROCESSES
     if configured is not None:
         return max(0, int(configured))
     return max(0, min(3, (os.cpu_count() or 1) - 1))

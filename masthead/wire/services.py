@@ -49,9 +49,6 @@ logger = logging.getLogger(__name__)
 # rather than inside the first file's run.
 load_adapters()
 
-# A wire file larger than this is refused whole (NewsML-G2 and NITF stories are a few hundred KB
-# at most; a bigger file is a mistake or an attack).
-MAX_FILE_BYTES = getattr(settings, "WIRE_MAX_FILE_BYTES", 20 * 1024 * 1024)
 LOOKUP_BATCH = 500
 
 Progress = Callable[[int, int], None]
@@ -272,8 +269,9 @@ def ingest_file(
 ) -> IngestSummary:
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise TooLarge(f"file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit")
+        limit = settings.MASTHEAD_WIRE_MAX_FILE_BYTES
+        if size > limit:
+            raise TooLarge(f"file is {size} bytes, over the {limit}-byte limit")
         data = path.read_bytes()
     except IngestError as exc:
         return _file_error(str(path), exc, feed=feed)
@@ -295,8 +293,9 @@ def ingest_bytes(
     """Ingest one document (which may hold many items), batch by batch as the adapter hands
     them over: a big feed's later items are still being parsed while its first are written."""
     try:
-        if len(data) > MAX_FILE_BYTES:
-            raise TooLarge(f"file is {len(data)} bytes, over the {MAX_FILE_BYTES}-byte limit")
+        limit = settings.MASTHEAD_WIRE_MAX_FILE_BYTES
+        if len(data) > limit:
+            raise TooLarge(f"file is {len(data)} bytes, over the {limit}-byte limit")
         adapter = _adapter_for(data, feed)
         batches = adapter.parse_batches(data, unchanged=_unchanged_guids, prepare=clean_items)
     except IngestError as exc:

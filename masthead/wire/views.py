@@ -9,13 +9,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from masthead.wire.models import Feed
-from masthead.wire.services import MAX_FILE_BYTES, ingest_bytes
+from masthead.wire.services import ingest_bytes
 
 SIGNATURE_HEADER = "X-Masthead-Signature"
 
@@ -36,7 +37,7 @@ def push(request: HttpRequest, slug: str) -> HttpResponse:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
-    if length > MAX_FILE_BYTES:
+    if length > settings.MASTHEAD_WIRE_MAX_FILE_BYTES:
         return JsonResponse({"error": "body too large"}, status=413)
     body = request.body
     given = request.headers.get(SIGNATURE_HEADER, "")

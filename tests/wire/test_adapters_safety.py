@@ -41,8 +41,8 @@ def test_it_quarantines_an_entity_attack_in_the_ingest_log():
 
 
 @pytest.mark.django_db
-def test_it_refuses_a_file_over_the_size_limit(settings, monkeypatch):
-    monkeypatch.setattr("masthead.wire.services.MAX_FILE_BYTES", 100)
+def test_it_refuses_a_file_over_the_size_limit(settings):
+    settings.MASTHEAD_WIRE_MAX_FILE_BYTES = 100
     summary = ingest_bytes(b"<rss>" + b" " * 200 + b"</rss>", file="big.xml")
     assert summary.errors == 1 and "over the 100-byte limit" in summary.results[0].reason
 
