@@ -131,7 +131,7 @@ def main() -> None:
 
     from masthead.newsroom.models import Section
     from masthead.newsroom.signals import article_changed
-    from masthead.wire.services import ingest_bytes
+    from masthead.wire.ingest import ingest_bytes
 
     call_command("migrate", verbosity=0)
     Section.objects.create(name="Business", slug="business")

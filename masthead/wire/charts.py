@@ -14,13 +14,13 @@ from django.db.models import Count
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 
-from masthead.wire.models import IngestLog
+from masthead.wire.models import IngestLog, Outcome
 
 SERIES = [  # (action, label, colour): colours distinguishable with common colour blindness
-    (IngestLog.Action.NEW, "New", "#1b6ca8"),
-    (IngestLog.Action.UPDATED, "Updated", "#7fb3d5"),
-    (IngestLog.Action.KILLED, "Killed", "#6c3483"),
-    (IngestLog.Action.ERROR, "Failed (quarantined)", "#c0392b"),
+    (Outcome.NEW, "New", "#1b6ca8"),
+    (Outcome.UPDATED, "Updated", "#7fb3d5"),
+    (Outcome.KILLED, "Killed", "#6c3483"),
+    (Outcome.ERROR, "Failed (quarantined)", "#c0392b"),
 ]
 
 

@@ -17,10 +17,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from masthead.wire.items import FetchFailed, TooLarge
+from masthead.wire.results import IngestSummary, Progress
 
 if TYPE_CHECKING:
     from masthead.wire.models import Feed
-    from masthead.wire.services import IngestSummary, Progress
 
 PROCESSED = "processed"
 QUARANTINE = "quarantine"
@@ -76,7 +76,8 @@ def drop_folder_files(folder: Path) -> list[Path]:
 
 def poll_feed(feed: Feed, *, progress: Progress | None = None) -> IngestSummary:
     """Fetch and ingest one feed once, and remember when (and how it went)."""
-    from masthead.wire.services import IngestSummary, ingest_file, ingest_path
+    # The ingest fetches through this module, so this module can only reach it at run time.
+    from masthead.wire.ingest import ingest_file, ingest_path
 
     location = feed.location
     summary = IngestSummary()

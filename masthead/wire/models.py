@@ -82,6 +82,16 @@ class Feed(models.Model):
         return reverse("wire:push", args=[self.slug])
 
 
+class Outcome(models.TextChoices):
+    """What the ingest did with one item (an "action" is a newsroom state change; this is not)."""
+
+    NEW = "new", "New"
+    UPDATED = "updated", "Updated"
+    KILLED = "killed", "Killed"
+    SKIPPED = "skipped", "Skipped"
+    ERROR = "error", "Error (quarantined)"
+
+
 class IngestLog(models.Model):
     """One line per item that changed something or failed: the wire editor's audit trail.
 
@@ -89,20 +99,13 @@ class IngestLog(models.Model):
     polled every few minutes does not bury the interesting lines.
     """
 
-    class Action(models.TextChoices):
-        NEW = "new", "New"
-        UPDATED = "updated", "Updated"
-        KILLED = "killed", "Killed"
-        SKIPPED = "skipped", "Skipped"
-        ERROR = "error", "Error (quarantined)"
-
     created = models.DateTimeField(default=timezone.now, db_index=True)
     feed = models.ForeignKey(Feed, null=True, blank=True, on_delete=models.SET_NULL)
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL)
     file = models.CharField(max_length=1000, blank=True)
     guid = models.CharField(max_length=500, blank=True)
     version = models.CharField(max_length=100, blank=True)
-    action = models.CharField(max_length=10, choices=Action.choices)
+    action = models.CharField(max_length=10, choices=Outcome.choices)
     reason = models.TextField(blank=True)
     repairs = models.JSONField(default=list, blank=True)
     raw_excerpt = models.TextField(blank=True)

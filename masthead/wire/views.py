@@ -15,8 +15,8 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from masthead.wire.ingest import ingest_bytes
 from masthead.wire.models import Feed
-from masthead.wire.services import ingest_bytes
 
 SIGNATURE_HEADER = "X-Masthead-Signature"
 

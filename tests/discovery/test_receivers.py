@@ -179,7 +179,7 @@ def test_it_never_shows_a_killed_story_whose_refresh_has_not_run(
 
 
 def test_wire_ingest_marks_each_new_story_and_queues_one_drain(db_queue, enqueued):
-    from masthead.wire.services import ingest_bytes
+    from masthead.wire.ingest import ingest_bytes
 
     items = "".join(
         f"<item><title>Harbour story {i}</title><guid>recv-{i}</guid>"

@@ -245,7 +245,7 @@ class TestDraining:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_wire_burst_committing_item_by_item_queues_one_drain_the_worker_runs(db_queue, frozen):
-    from masthead.wire.services import ingest_bytes
+    from masthead.wire.ingest import ingest_bytes
 
     items = "".join(
         f"<item><title>Harbour story {i}</title><guid>burst-{i}</guid>"

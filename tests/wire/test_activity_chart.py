@@ -9,7 +9,7 @@ import pytest
 import time_machine
 
 from masthead.wire.charts import activity_chart, hourly_activity
-from masthead.wire.models import IngestLog
+from masthead.wire.models import IngestLog, Outcome
 
 pytestmark = pytest.mark.django_db
 
@@ -24,23 +24,23 @@ def log(action: str, hours_ago: float, n: int = 1) -> None:
 
 
 def test_it_counts_each_action_per_hour_with_empty_hours_as_zero():
-    log(IngestLog.Action.NEW, 0.2, n=3)
-    log(IngestLog.Action.ERROR, 0.1)
-    log(IngestLog.Action.UPDATED, 5.5, n=2)
-    log(IngestLog.Action.NEW, 60)  # outside the window
+    log(Outcome.NEW, 0.2, n=3)
+    log(Outcome.ERROR, 0.1)
+    log(Outcome.UPDATED, 5.5, n=2)
+    log(Outcome.NEW, 60)  # outside the window
     slots, counts = hourly_activity(hours=48, now=NOW)
     assert len(slots) == 48 and slots[-1].hour == 10  # 10 AM in Los Angeles, the paper's zone
-    assert counts[IngestLog.Action.NEW][-1] == 3
-    assert counts[IngestLog.Action.ERROR][-1] == 1
-    assert counts[IngestLog.Action.UPDATED][-6] == 2
-    assert sum(counts[IngestLog.Action.NEW]) == 3
-    assert sum(counts[IngestLog.Action.KILLED]) == 0
+    assert counts[Outcome.NEW][-1] == 3
+    assert counts[Outcome.ERROR][-1] == 1
+    assert counts[Outcome.UPDATED][-6] == 2
+    assert sum(counts[Outcome.NEW]) == 3
+    assert sum(counts[Outcome.KILLED]) == 0
 
 
 def test_it_draws_one_bar_segment_per_nonzero_count_scaled_to_the_busiest_hour():
-    log(IngestLog.Action.NEW, 0.2, n=4)
-    log(IngestLog.Action.KILLED, 0.2, n=4)
-    log(IngestLog.Action.NEW, 2.2, n=2)
+    log(Outcome.NEW, 0.2, n=4)
+    log(Outcome.KILLED, 0.2, n=4)
+    log(Outcome.NEW, 2.2, n=2)
     chart = activity_chart(hours=48, now=NOW)
     heights = [float(h) for h in re.findall(r'<rect [^>]*height="([\d.]+)"', chart["svg"])]
     assert len(heights) == 3
@@ -53,7 +53,7 @@ def test_it_shows_the_chart_above_the_ingest_log_in_the_admin(client, django_use
     admin = django_user_model.objects.create_superuser("ed", "ed@example.org", "pw-tests-only")
     client.force_login(admin)
     with time_machine.travel(NOW, tick=False):
-        log(IngestLog.Action.NEW, 0.2, n=2)
+        log(Outcome.NEW, 0.2, n=2)
         html = client.get("/admin/wire/ingestlog/").content.decode()
     assert "Wire activity, last 48 hours" in html
     assert html.index("<svg") < html.index('id="result_list"')

@@ -7,9 +7,9 @@ import pytest
 from masthead.wire.adapters import detect
 from masthead.wire.adapters.base import parse_when, parse_xml
 from masthead.wire.cleaning import split_dateline
+from masthead.wire.ingest import ingest_bytes
 from masthead.wire.items import MalformedInput, UnsafeInput, UnsupportedFormat
 from masthead.wire.models import IngestLog
-from masthead.wire.services import ingest_bytes
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">

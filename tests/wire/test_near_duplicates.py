@@ -6,8 +6,8 @@ import pytest
 import time_machine
 
 from masthead.newsroom.models import Article
+from masthead.wire.ingest import ingest_bytes
 from masthead.wire.models import IngestLog, NearDuplicate
-from masthead.wire.services import ingest_bytes
 
 pytestmark = pytest.mark.django_db
 

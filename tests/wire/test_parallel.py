@@ -19,8 +19,8 @@ from masthead.wire import parallel
 from masthead.wire.adapters import rss_atom
 from masthead.wire.adapters.base import detect
 from masthead.wire.cleaning import CleanText, clean_items
+from masthead.wire.ingest import ingest_bytes
 from masthead.wire.items import IngestError, MalformedInput
-from masthead.wire.services import ingest_bytes
 from tests.wire.parallel_jobs import die_in_helper, pid
 
 

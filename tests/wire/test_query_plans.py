@@ -16,7 +16,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from masthead.wire.services import ingest_bytes
+from masthead.wire.ingest import ingest_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ import time_machine
 
 from masthead.newsroom.models import Article, ArticleRevision, Source
 from masthead.newsroom.signals import article_changed
+from masthead.wire.ingest import ingest_bytes
 from masthead.wire.models import Feed, IngestLog, WireItemVersion
-from masthead.wire.services import ingest_bytes
 from tests.factories import SectionFactory, TagFactory
 
 NOW = dt.datetime(2026, 11, 28, 18, 0, tzinfo=dt.UTC)
@@ -305,7 +305,7 @@ def test_it_records_each_applied_version():
 
 
 def test_it_follows_an_nitf_replacement_chain_and_kill(corpora):
-    from masthead.wire.services import ingest_file
+    from masthead.wire.ingest import ingest_file
 
     ingest_file(
         corpora / "nitf/guardian_nitf_3.5_fishing_replaces_canceled.xml", source_name="IPTC"
@@ -316,7 +316,7 @@ def test_it_follows_an_nitf_replacement_chain_and_kill(corpora):
 
 
 def test_it_repairs_a_wrongly_declared_encoding(corpora):
-    from masthead.wire.services import ingest_file
+    from masthead.wire.ingest import ingest_file
 
     ingest_file(corpora / "nitf/sd_mapping_test_declared_latin1_utf8_danish.xml")
     assert "41-årig" in Article.objects.get().headline

@@ -1,6 +1,6 @@
 """`masthead demo [--serve]`: the site with its fictional demo content.
 
-The wire stories go in through the real ingest (`masthead.wire.services.ingest_path`) and the
+The wire stories go in through the real ingest (`masthead.wire.ingest.ingest_path`) and the
 local stories through the newsroom's `PublishLocalStoryAction`, so the demo exercises the same code
 paths as real content. Running it again gives the same site: ingest skips unchanged items and
 local stories are keyed by slug.
@@ -22,8 +22,8 @@ from masthead.discovery.tasks import run_pending_refreshes
 from masthead.lib.planner import refresh_planner_statistics
 from masthead.newsroom.actions import Actor, PublishLocalStoryAction
 from masthead.newsroom.models import Access, Section, Source
+from masthead.wire.ingest import ingest_path
 from masthead.wire.models import Feed
-from masthead.wire.services import ingest_path
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 

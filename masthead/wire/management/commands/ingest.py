@@ -13,7 +13,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from masthead.wire.services import IngestSummary, ingest_path
+from masthead.wire.ingest import ingest_path
+from masthead.wire.results import IngestSummary
 
 
 class Command(BaseCommand):

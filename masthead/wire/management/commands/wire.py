@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from masthead.lib.planner import refresh_planner_statistics
 from masthead.wire.fetch import poll_feed
 from masthead.wire.models import Feed
-from masthead.wire.services import IngestSummary
+from masthead.wire.results import IngestSummary
 
 
 class Command(BaseCommand):

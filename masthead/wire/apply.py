@@ -1,131 +1,47 @@
-"""Ingest: from bytes, a file, a drop folder or a URL to newsroom Articles.
+"""Applying one wire item to the newsroom: create, update, correct, kill or skip it.
 
 Each item is its own transaction, so a worker killed mid-run leaves every story either fully
 written or untouched, and the next run finishes the job: identity is (source, guid), enforced
 by the database's unique constraint, and a re-sent identical item is recognised by its content
-hash before any text cleaning or classification is done.
+hash before any text cleaning or classification is done. Every change goes through the
+newsroom's actions with the wire source as the actor.
 """
 
 from __future__ import annotations
 
-import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from masthead.lib.inserts import insert_rows
-from masthead.lib.similarity import jaccard
 from masthead.newsroom import actions
 from masthead.newsroom.models import Article, Section, Source
+from masthead.text import clean_plain
 from masthead.wire import classify
-from masthead.wire.adapters.base import Adapter, detect, get_adapter, load_adapters
-from masthead.wire.cleaning import _TAG, _WORD, CleanText, clean_items, clean_text
-from masthead.wire.items import (
-    Ignored,
-    IngestError,
-    ParsedEntry,
-    PubStatus,
-    TooLarge,
-    Unchanged,
-    WireItem,
+from masthead.wire.cleaning import CleanText, clean_text
+from masthead.wire.duplicates import (
+    LOOKUP_BATCH,
+    Seen,
+    duplicate_of,
+    fingerprints,
+    link_near_duplicates,
+    similar_stories,
 )
-from masthead.wire.models import IngestLog, WireItemVersion
+from masthead.wire.items import Ignored, IngestError, PubStatus, WireItem
+from masthead.wire.models import IngestLog, Outcome, WireItemVersion
+from masthead.wire.results import IngestSummary, ItemResult
 
 if TYPE_CHECKING:
     from masthead.wire.models import Feed
 
-logger = logging.getLogger(__name__)
-
-# Every format's module (feedparser's import among them) with the service, at a worker's start,
-# rather than inside the first file's run.
-load_adapters()
-
-LOOKUP_BATCH = 500
-
-Progress = Callable[[int, int], None]
-
-
-class Action:
-    NEW = "new"
-    UPDATED = "updated"
-    KILLED = "killed"
-    SKIPPED = "skipped"
-    ERROR = "error"
-
 
 @dataclass
-class ItemResult:
-    file: str
-    guid: str
-    version: str
-    action: str
-    reason: str = ""
-    article_id: int | None = None
-    slug: str = ""  # of a story readers can reach; its URL is only reversed when asked for
-
-    @property
-    def url(self) -> str:
-        return reverse("site:article", args=[self.slug]) if self.slug else ""
-
-    def as_dict(self) -> dict[str, str | None]:
-        return {
-            "file": self.file,
-            "guid": self.guid,
-            "version": self.version,
-            "action": self.action,
-            "url": self.url or None,
-            "reason": self.reason,
-        }
-
-
-@dataclass
-class IngestSummary:
-    results: list[ItemResult] = field(default_factory=list)
-
-    def count(self, action: str) -> int:
-        return sum(1 for r in self.results if r.action == action)
-
-    @property
-    def new(self) -> int:
-        return self.count(Action.NEW)
-
-    @property
-    def updated(self) -> int:
-        return self.count(Action.UPDATED)
-
-    @property
-    def killed(self) -> int:
-        return self.count(Action.KILLED)
-
-    @property
-    def skipped(self) -> int:
-        return self.count(Action.SKIPPED)
-
-    @property
-    def errors(self) -> int:
-        return self.count(Action.ERROR)
-
-    def extend(self, other: IngestSummary) -> None:
-        self.results.extend(other.results)
-
-    def line(self) -> str:
-        return (
-            f"ingested {self.new} new, {self.updated} updated, {self.killed} killed, "
-            f"{self.skipped} skipped, {self.errors} errors"
-        )
-
-
-@dataclass
-class _Context:
+class RunContext:
     """What stays the same for every item of one run (cached lookups)."""
 
     feed: Feed | None
@@ -142,13 +58,13 @@ class _Context:
     cache: dict[str, object] = field(default_factory=dict)
     # Filled by `_prefetch` for a whole file, so that a new story costs no reads of its own:
     # cleaned content by item, live stories by text/headline/lead fingerprint, and free slugs.
-    prepared: dict[int, _Prepared] = field(default_factory=dict)
-    fingerprints: dict[str, list[_Seen]] | None = None
+    prepared: dict[int, Prepared] = field(default_factory=dict)
+    fingerprints: dict[str, list[Seen]] | None = None
     free_slugs: set[str] = field(default_factory=set)
     killed: set[int] = field(default_factory=set)
 
     @classmethod
-    def build(cls, *, feed: Feed | None, source_name: str | None, file: str) -> _Context:
+    def build(cls, *, feed: Feed | None, source_name: str | None, file: str) -> RunContext:
         source = None
         if source_name:
             source = source_for_name(source_name)
@@ -184,7 +100,7 @@ class _Context:
 
 
 @dataclass
-class _Prepared:
+class Prepared:
     """An item's cleaned content and fingerprints, computed once, outside its transaction."""
 
     content: actions.WireContent
@@ -193,16 +109,6 @@ class _Prepared:
     headline_hash: str
     lead_hash: str
     slug: str
-
-
-@dataclass(frozen=True)
-class _Seen:
-    """A live story with a given fingerprint: (article, "text"/"headline"/"lead", source, guid)."""
-
-    article_id: int
-    kind: str
-    source_id: int
-    guid: str
 
 
 def source_for_name(name: str, *, credit: str = "", copyright_text: str = "") -> Source:
@@ -225,181 +131,39 @@ def source_for_name(name: str, *, credit: str = "", copyright_text: str = "") ->
         return Source.objects.get(slug=slug)
 
 
-# -- entry points -----------------------------------------------------------------------------
-
-
-def ingest_path(
-    path_or_url: str,
-    *,
-    source_name: str | None = None,
-    feed: Feed | None = None,
-    progress: Progress | None = None,
-) -> IngestSummary:
-    """Ingest a file, every file in a directory (sorted by name), or an http(s) URL."""
-    from masthead.wire import fetch
-
-    if re.match(r"^https?://", path_or_url, re.I):
-        try:
-            data = fetch.fetch_url(path_or_url, feed=feed)
-        except IngestError as exc:
-            return _file_error(path_or_url, exc, feed=feed)
-        if data is None:  # 304 Not Modified
-            return IngestSummary()
-        return ingest_bytes(
-            data, file=path_or_url, source_name=source_name, feed=feed, progress=progress
-        )
-    path = Path(path_or_url)
-    if path.is_dir():
-        summary = IngestSummary()
-        files = fetch.drop_folder_files(path)
-        for index, file in enumerate(files):
-            summary.extend(ingest_file(file, source_name=source_name, feed=feed))
-            if progress:
-                progress(index + 1, len(files))
-        return summary
-    return ingest_file(path, source_name=source_name, feed=feed, progress=progress)
-
-
-def ingest_file(
-    path: Path,
-    *,
-    source_name: str | None = None,
-    feed: Feed | None = None,
-    progress: Progress | None = None,
-) -> IngestSummary:
-    try:
-        size = path.stat().st_size
-        limit = settings.MASTHEAD_WIRE_MAX_FILE_BYTES
-        if size > limit:
-            raise TooLarge(f"file is {size} bytes, over the {limit}-byte limit")
-        data = path.read_bytes()
-    except IngestError as exc:
-        return _file_error(str(path), exc, feed=feed)
-    except OSError as exc:
-        return _file_error(
-            str(path), IngestError(f"cannot read file: {exc.strerror or exc}"), feed=feed
-        )
-    return ingest_bytes(data, file=str(path), source_name=source_name, feed=feed, progress=progress)
-
-
-def ingest_bytes(
-    data: bytes,
-    *,
-    file: str = "",
-    source_name: str | None = None,
-    feed: Feed | None = None,
-    progress: Progress | None = None,
-) -> IngestSummary:
-    """Ingest one document (which may hold many items), batch by batch as the adapter hands
-    them over: a big feed's later items are still being parsed while its first are written."""
-    try:
-        limit = settings.MASTHEAD_WIRE_MAX_FILE_BYTES
-        if len(data) > limit:
-            raise TooLarge(f"file is {len(data)} bytes, over the {limit}-byte limit")
-        adapter = _adapter_for(data, feed)
-        batches = adapter.parse_batches(data, unchanged=_unchanged_guids, prepare=clean_items)
-    except IngestError as exc:
-        return _file_error(file, exc, feed=feed)
-    context = _Context.build(feed=feed, source_name=source_name, file=file)
-    summary = IngestSummary()
-    done = 0
-    try:
-        for entries in batches.lists:
-            part = ingest_entries(
-                entries, context=context, progress=progress, done=done, total=batches.total
-            )
-            summary.results += part.results
-            done += len(entries)
-    except IngestError as exc:
-        # A later batch the parser could not read (the document as a whole was well-formed):
-        # what went in stays in; the rest is reported, as an unreadable file would be.
-        exc.reason = f"{exc.reason} (after {done} of {batches.total} items)"
-        summary.results += _file_error(file, exc, feed=feed).results
-    return summary
-
-
-def ingest_entries(
-    entries: list[ParsedEntry],
-    *,
-    context: _Context,
-    progress: Progress | None = None,
-    done: int = 0,
-    total: int | None = None,
-) -> IngestSummary:
-    """Ingest parsed entries, each item in its own transaction. `done` and `total` place
-    them in a bigger document, for progress."""
-    summary = IngestSummary()
-    items = [e for e in entries if isinstance(e, WireItem)]
-    stored, context.existing = _lookup(items)
-    _prefetch([i for i in items if (i.guid, i.content_hash) not in stored], context)
-    total = len(entries) if total is None else total
-    for index, entry in enumerate(entries, start=done):
-        if isinstance(entry, Unchanged):
-            summary.results.append(
-                ItemResult(
-                    context.file, entry.guid, entry.version_label, Action.SKIPPED, "unchanged"
-                )
-            )
-        elif isinstance(entry, IngestError):
-            summary.results.append(_entry_error(entry, context))
-        elif (entry.guid, entry.content_hash) in stored:
-            # The cheap path: same guid, same bytes; no cleaning, no transaction.
-            summary.results.append(
-                ItemResult(
-                    context.file, entry.guid, entry.version_label, Action.SKIPPED, "unchanged"
-                )
-            )
-        else:
-            summary.results.append(ingest_item(entry, context=context))
-        if progress and (index + 1) % 100 == 0:
-            progress(index + 1, total)
-    if progress and entries:
-        progress(min(done + len(entries), total), total)
-    return summary
-
-
-def _adapter_for(data: bytes, feed: Feed | None) -> Adapter:
-    if feed is not None and feed.format and feed.format != "auto":
-        return get_adapter(feed.format)
-    return detect(data)
-
-
-def _unchanged_guids(pairs: list[tuple[str, str]]) -> set[str]:
-    found: set[str] = set()
-    wanted = dict(pairs)
-    guids = list(wanted)
-    for start in range(0, len(guids), LOOKUP_BATCH):
-        chunk = guids[start : start + LOOKUP_BATCH]
-        for guid, chash in (
+def stored_versions(guids: Iterable[str]) -> list[tuple[int, str, str]]:
+    """(source id, guid, content hash) of every stored story with one of `guids`, read in
+    batches: the one read by which a file's unchanged items are skipped before any work."""
+    wanted = list(dict.fromkeys(guids))
+    rows: list[tuple[int, str, str]] = []
+    for start in range(0, len(wanted), LOOKUP_BATCH):
+        chunk = wanted[start : start + LOOKUP_BATCH]
+        rows += (
             Article.objects.filter(wire_guid__in=chunk)
             .order_by()
-            .values_list("wire_guid", "content_hash")
-        ):
-            if chash and wanted.get(guid) == chash:
-                found.add(guid)
-    return found
+            .values_list("source_id", "wire_guid", "content_hash")
+        )
+    return rows
 
 
-def _lookup(items: list[WireItem]) -> tuple[set[tuple[str, str]], set[tuple[int, str]]]:
-    """One batched read for a whole file: which (guid, hash) pairs are stored unchanged, and
-    which (source, guid) stories exist at all."""
-    wanted = {i.guid for i in items} | {i.replaces for i in items if i.replaces}
-    hashes: set[tuple[str, str]] = set()
-    existing: set[tuple[int, str]] = set()
-    guids = list(wanted)
-    for start in range(0, len(guids), LOOKUP_BATCH):
-        rows = Article.objects.filter(wire_guid__in=guids[start : start + LOOKUP_BATCH]).order_by()
-        for source_id, guid, chash in rows.values_list("source_id", "wire_guid", "content_hash"):
-            existing.add((source_id, guid))
-            if chash:
-                hashes.add((guid, chash))
-    return hashes, existing
+def unchanged_guids(pairs: list[tuple[str, str]]) -> set[str]:
+    """The guids of (guid, content hash) pairs stored with that very hash (a parser skips them)."""
+    wanted = dict(pairs)
+    return {guid for _, guid, chash in stored_versions(wanted) if chash and wanted[guid] == chash}
+
+
+def lookup(items: list[WireItem]) -> tuple[set[tuple[str, str]], set[tuple[int, str]]]:
+    """For a whole file: which (guid, hash) pairs are stored unchanged, and which (source,
+    guid) stories exist at all."""
+    guids = [i.guid for i in items] + [i.replaces for i in items if i.replaces]
+    rows = stored_versions(guids)
+    return {(guid, chash) for _, guid, chash in rows if chash}, {(s, g) for s, g, _ in rows}
 
 
 # -- one item ---------------------------------------------------------------------------------
 
 
-def ingest_item(item: WireItem, *, context: _Context) -> ItemResult:
+def ingest_item(item: WireItem, *, context: RunContext) -> ItemResult:
     """Apply one item version in its own transaction; retried once if a concurrent worker
     created the same story between our read and our write."""
     for attempt in range(2):
@@ -414,9 +178,9 @@ def ingest_item(item: WireItem, *, context: _Context) -> ItemResult:
         except IngestError as exc:
             exc.guid = exc.guid or item.guid
             exc.version = exc.version or item.version_label
-            return _entry_error(exc, context)
+            return entry_error(exc, context)
         except actions.ActionError as exc:
-            return _entry_error(
+            return entry_error(
                 IngestError(
                     str(exc), guid=item.guid, version=item.version_label, excerpt=item.raw_excerpt
                 ),
@@ -425,7 +189,7 @@ def ingest_item(item: WireItem, *, context: _Context) -> ItemResult:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _apply(item: WireItem, context: _Context, *, locked_lookup: bool = False) -> ItemResult:
+def _apply(item: WireItem, context: RunContext, *, locked_lookup: bool = False) -> ItemResult:
     source = context.source_for(item)
     article = None
     known = context.existing
@@ -441,7 +205,7 @@ def _apply(item: WireItem, context: _Context, *, locked_lookup: bool = False) ->
             .filter(source=source, wire_guid=item.replaces)
             .first()
         )
-    result = ItemResult(context.file, item.guid, item.version_label, Action.SKIPPED)
+    result = ItemResult(context.file, item.guid, item.version_label, Outcome.SKIPPED)
     if article is not None and article.content_hash == item.content_hash:
         result.reason = "unchanged"
         return _done(result, article, log=False, context=context, item=item)
@@ -467,7 +231,7 @@ def _apply(item: WireItem, context: _Context, *, locked_lookup: bool = False) ->
                 article=article, reason=reason, actor=actions.Actor.wire(source)
             ).execute()
         context.killed.add(article.pk)
-        result.action, result.reason = Action.KILLED, reason
+        result.action, result.reason = Outcome.KILLED, reason
         return _done(result, article, context=context, item=item)
 
     if article is not None and article.is_killed:
@@ -487,8 +251,12 @@ def _apply(item: WireItem, context: _Context, *, locked_lookup: bool = False) ->
         prepared = _prepare(item, context)
     content, repairs = prepared.content, prepared.repairs
     if article is None:
-        similar = _similar(prepared, context, fresh_read=locked_lookup)
-        duplicate = _duplicate_of(similar, source=source, guid=item.guid, context=context)
+        similar = similar_stories(
+            (prepared.text_hash, prepared.headline_hash, prepared.lead_hash),
+            None if locked_lookup else context.fingerprints,
+            killed=context.killed,
+        )
+        duplicate = duplicate_of(similar, source=source, guid=item.guid, killed=context.killed)
         if duplicate is not None:
             result.reason = f"duplicate of {duplicate.get_absolute_url()} (same text)"
             return _done(result, duplicate, context=context, item=item, repairs=repairs)
@@ -498,8 +266,8 @@ def _apply(item: WireItem, context: _Context, *, locked_lookup: bool = False) ->
         article = actions.CreateFromWireAction(
             source=source, content=content, actor=actions.Actor.wire(source)
         ).execute()
-        result.action = Action.NEW
-        near = _link_near_duplicates(similar, article, prepared)
+        result.action = Outcome.NEW
+        near = link_near_duplicates(similar, article)
         if near:
             result.reason = "possible near-duplicate of " + ", ".join(near)
     else:
@@ -513,7 +281,7 @@ def _apply(item: WireItem, context: _Context, *, locked_lookup: bool = False) ->
             reason=f"wire version {item.version_label}",
             at=item.version_at,
         ).execute()
-        result.action = Action.UPDATED
+        result.action = Outcome.UPDATED
     if item.correction and item.correction != article.correction_note:
         actions.ApplyCorrectionAction(
             actor=actions.Actor.wire(source),
@@ -545,7 +313,7 @@ def _apply(item: WireItem, context: _Context, *, locked_lookup: bool = False) ->
         ):
             if value:
                 context.fingerprints.setdefault(value, []).append(
-                    _Seen(article.pk, kind, source.pk, item.guid)
+                    Seen(article.pk, kind, source.pk, item.guid)
                 )
     return _done(result, article, context=context, item=item, repairs=repairs)
 
@@ -566,15 +334,14 @@ def compare_versions(item: WireItem, article: Article) -> int | None:
 
 
 def _clean_plain(text: str) -> str:
-    from masthead.text import clean_plain
 
     return clean_plain(text or "")
 
 
-def _prepare(item: WireItem, context: _Context) -> _Prepared:
+def _prepare(item: WireItem, context: RunContext) -> Prepared:
     # A parse helper process may have cleaned the text already (`cleaning.clean_text` is pure).
     text = item.cleaned if isinstance(item.cleaned, CleanText) else clean_text(item)
-    return _Prepared(
+    return Prepared(
         content=_content(item, context, text),
         repairs=text.repairs,
         text_hash=text.text_hash,
@@ -584,7 +351,7 @@ def _prepare(item: WireItem, context: _Context) -> _Prepared:
     )
 
 
-def _content(item: WireItem, context: _Context, text: CleanText) -> actions.WireContent:
+def _content(item: WireItem, context: RunContext, text: CleanText) -> actions.WireContent:
     feed = context.feed
     sections, rule_tags = classify.resolve_sections(
         item,
@@ -626,7 +393,7 @@ def _is_url(value: str) -> bool:
     return bool(re.match(r"^https?://\S+$", value or ""))
 
 
-def _prefetch(items: list[WireItem], context: _Context) -> None:
+def prefetch(items: list[WireItem], context: RunContext) -> None:
     """Clean every item that may create or update a story, and read in a few queries what
     they need from the database: live stories sharing a fingerprint, and which slugs are free.
 
@@ -634,7 +401,7 @@ def _prefetch(items: list[WireItem], context: _Context) -> None:
     story written meanwhile by a concurrent worker is caught by the unique constraints (the
     item is then retried with fresh reads).
     """
-    prepared: dict[int, _Prepared] = {}
+    prepared: dict[int, Prepared] = {}
     for item in items:
         if item.pubstatus == PubStatus.CANCELED:
             continue
@@ -646,7 +413,7 @@ def _prefetch(items: list[WireItem], context: _Context) -> None:
     hashes = {
         h for p in prepared.values() for h in (p.text_hash, p.headline_hash, p.lead_hash) if h
     }
-    context.fingerprints = _fingerprints(hashes)
+    context.fingerprints = fingerprints(hashes)
     slugs = list({p.slug for p in prepared.values()})
     taken: set[str] = set()
     for start in range(0, len(slugs), LOOKUP_BATCH):
@@ -658,102 +425,11 @@ def _prefetch(items: list[WireItem], context: _Context) -> None:
     context.free_slugs = set(slugs) - taken
 
 
-def _fingerprints(hashes: set[str]) -> dict[str, list[_Seen]]:
-    """Live stories by fingerprint, for every hash in `hashes` (batched, indexed lookups)."""
-    found: dict[str, list[_Seen]] = {}
-    wanted = list(hashes)
-    live = WireItemVersion.objects.exclude(article__status=Article.Status.KILLED).order_by()
-    for start in range(0, len(wanted), LOOKUP_BATCH):
-        chunk = wanted[start : start + LOOKUP_BATCH]
-        rows = live.filter(
-            Q(text_hash__in=chunk) | Q(headline_hash__in=chunk) | Q(lead_hash__in=chunk)
-        ).values_list("article_id", "text_hash", "headline_hash", "lead_hash", "source_id", "guid")
-        for article_id, text_hash, headline_hash, lead_hash, source_id, guid in rows:
-            for kind, value in (
-                ("text", text_hash),
-                ("headline", headline_hash),
-                ("lead", lead_hash),
-            ):
-                if value in hashes:
-                    found.setdefault(value, []).append(_Seen(article_id, kind, source_id, guid))
-    return found
-
-
-def _similar(prepared: _Prepared, context: _Context, *, fresh_read: bool = False) -> list[_Seen]:
-    """Live stories with the same text, headline or lead, exact-text matches first."""
-    if context.fingerprints is None or fresh_read:
-        fingerprints = _fingerprints(
-            {h for h in (prepared.text_hash, prepared.headline_hash, prepared.lead_hash) if h}
-        )
-    else:
-        fingerprints = context.fingerprints
-    seen: list[_Seen] = []
-    for kind, value in (
-        ("text", prepared.text_hash),
-        ("headline", prepared.headline_hash),
-        ("lead", prepared.lead_hash),
-    ):
-        seen += [s for s in fingerprints.get(value, []) if s.kind == kind] if value else []
-    return [s for s in seen if s.article_id not in context.killed][:20]
-
-
-def _duplicate_of(
-    similar: list[_Seen], *, source: Source, guid: str, context: _Context
-) -> Article | None:
-    for seen in similar:
-        if seen.kind == "text" and (seen.source_id, seen.guid) != (source.pk, guid):
-            article = (
-                Article.objects.exclude(status=Article.Status.KILLED)
-                .filter(pk=seen.article_id)
-                .first()
-            )
-            if article is not None:
-                return article
-            context.killed.add(seen.article_id)
-    return None
-
-
-def _link_near_duplicates(similar: list[_Seen], article: Article, prepared: _Prepared) -> list[str]:
-    """Record, for editors, the live stories sharing this one's headline or lead paragraph
-    (not merged: two agencies' takes on one event are both worth keeping). Returns their
-    paths, for the ingest log."""
-    from masthead.wire.models import NearDuplicate
-
-    kinds: dict[int, set[str]] = {}
-    for seen in similar:
-        if seen.article_id != article.pk and seen.kind in {"headline", "lead"}:
-            kinds.setdefault(seen.article_id, set()).add(seen.kind)
-    if not kinds:
-        return []
-    others = Article.objects.filter(pk__in=kinds).only("pk", "slug", "headline", "body")
-    mine = shingles(f"{article.headline} {article.body}")
-    links = []
-    for other in others:
-        found = {
-            "similarity": round(jaccard(mine, shingles(f"{other.headline} {other.body}")), 3),
-            "same_headline": "headline" in kinds[other.pk],
-            "same_lead": "lead" in kinds[other.pk],
-        }
-        # Both ways, so that each story's admin page lists the other.
-        links += [
-            NearDuplicate(article=article, other=other, **found),
-            NearDuplicate(article=other, other=article, **found),
-        ]
-    NearDuplicate.objects.bulk_create(links, ignore_conflicts=True)
-    return [o.get_absolute_url() for o in others]
-
-
-def shingles(html: str, size: int = 3) -> set[tuple[str, ...]]:
-    """Word trigrams of a story's text (markup ignored), the usual near-duplicate measure."""
-    words = _WORD.findall(_TAG.sub(" ", html).lower())
-    return {tuple(words[i : i + size]) for i in range(max(len(words) - size + 1, 1))}
-
-
 def _done(
     result: ItemResult,
     article: Article | None,
     *,
-    context: _Context,
+    context: RunContext,
     item: WireItem,
     log: bool = True,
     repairs: Iterable[str] = (),
@@ -783,8 +459,8 @@ def _done(
     return result
 
 
-def _entry_error(exc: IngestError, context: _Context) -> ItemResult:
-    action = Action.SKIPPED if isinstance(exc, Ignored) else Action.ERROR
+def entry_error(exc: IngestError, context: RunContext) -> ItemResult:
+    action = Outcome.SKIPPED if isinstance(exc, Ignored) else Outcome.ERROR
     IngestLog.objects.create(
         feed=context.feed if context.feed and context.feed.pk else None,
         file=context.file[:1000],
@@ -797,8 +473,8 @@ def _entry_error(exc: IngestError, context: _Context) -> ItemResult:
     return ItemResult(context.file, exc.guid, exc.version, action, exc.reason)
 
 
-def _file_error(file: str, exc: IngestError, *, feed: Feed | None) -> IngestSummary:
-    context = _Context(
+def file_error(file: str, exc: IngestError, *, feed: Feed | None) -> IngestSummary:
+    context = RunContext(
         feed=feed,
         source=None,
         file=file,
@@ -807,4 +483,4 @@ def _file_error(file: str, exc: IngestError, *, feed: Feed | None) -> IngestSumm
         default_tags=[],
         rules=[],
     )
-    return IngestSummary(results=[_entry_error(exc, context)])
+    return IngestSummary(results=[entry_error(exc, context)])
