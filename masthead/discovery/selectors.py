@@ -18,7 +18,7 @@ from masthead.discovery.models import RelatedTerms
 from masthead.discovery.popular import popular_ids
 
 # Related's own same-story rule, so that the filler drops exactly what scoring drops.
-from masthead.discovery.related import SAME_STORY_HEADLINE, _headline_words
+from masthead.discovery.related import SAME_STORY_HEADLINE, headline_words
 from masthead.lib.similarity import jaccard
 from masthead.newsroom.models import Article
 
@@ -142,10 +142,10 @@ def _more_stories(
     )
     if article.content_hash:  # the same text under another guid: a duplicate not yet merged
         ranked = ranked.exclude(content_hash=article.content_hash)
-    seen = [_headline_words(a.headline) for a in (article, *exclude)]
+    seen = [headline_words(a.headline) for a in (article, *exclude)]
     chosen: list[Article] = []
     for candidate in ranked[:wanted]:
-        words = _headline_words(candidate.headline)
+        words = headline_words(candidate.headline)
         if any(jaccard(words, other) >= SAME_STORY_HEADLINE for other in seen):
             continue
         seen.append(words)
