@@ -12,6 +12,7 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "masthead.settings")
+    # After the settings module is named: Django reads it as this import runs.
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["masthead", *(sys.argv[1:] if argv is None else argv)])

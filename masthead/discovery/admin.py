@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.safestring import mark_safe
@@ -30,8 +31,6 @@ class ViewChartAdmin(admin.ModelAdmin):
         self, request: HttpRequest, extra_context: dict | None = None
     ) -> HttpResponse:
         if not self.has_view_permission(request):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         ids = [int(v) for v in request.GET.getlist("article") if v.isdigit()]
         try:

@@ -1,39 +1,10 @@
 """Keeping search and Related in step with the newsroom, off the writer's hot path.
 
-Every change to an Article, its tags, sections or bylines (the wire ingest, the newsroom's
-actions and services, admin edits, the demo loader) fires a model signal inside the transaction
-that makes it. The receivers here ask for one refresh per story per transaction (a story saved,
-re-tagged and re-bylined in one transaction counts once), which re-indexes the story and
-recomputes its Related list (`discovery.tasks`).
-
-In production the queue is django_tasks_db's table in the same database. The story is marked
-stale (`StaleArticle`, one small upsert) *inside* the change's transaction, so a writer killed
-right after its commit (SIGKILL, OOM) cannot leave a story whose index entry nobody will ever
-refresh, and a rolled-back change leaves nothing behind. The stale stories are refreshed by a
-drain task the worker runs (`masthead db_worker`, which `masthead serve` starts beside the web
-server in the embedded setup), not by a task per story, which cost the writer a third of a wire
-item. Until the drain has run, readers are still safe: the search view and the Related block
-re-check `published()` on what they read, so a killed or embargoed story never shows.
-
-Each transaction that marks a story makes sure a drain will run after it commits, in one of two
-ways, decided at its first mark:
-
-- The process's memo (`_DrainMemo`) holds a drain that a commit of this process queued and
-  that cannot have started yet: it is not runnable before its `run_after`, a delay after it was
-  queued (`MASTHEAD_STALE_DRAIN_DELAY`, ~1 s), and the memo trusts it only for the first half
-  of that delay, leaving the other half for clocks that disagree. Even if this transaction
-  runs past that time, the drain cannot finish without seeing its story: the drain's last look
-  waits for every transaction that has marked a story (see tasks.py).
-- Otherwise the transaction queues a new drain itself, in the transaction, and the memo learns
-  of it when (and only if) the transaction commits, so a rolled-back drain is never trusted.
-
-So a wire burst queues about two drains per second per writer process, whatever its size.
-
-With any other backend (the immediate backend in tests, which runs a task the moment it is
-enqueued) `refresh_article_task` is enqueued when the transaction commits instead, once the
-story's tags and bylines are final. `article_changed`, sent after commit by the newsroom's
-actions, also asks for a refresh, except for a story the just-committed transaction already
-asked for (it is there for changes made without model signals, such as a queryset update).
+Every change to an Article, its tags, sections or bylines fires a model signal inside the
+transaction that makes it; the receivers here mark the story stale in that transaction (once
+per story per transaction) and make sure a drain task will refresh it after the commit, so a
+writer killed right after committing cannot leave a story nobody refreshes. The design, its
+guarantees and the tests that check them: docs/freshness.md.
 """
 
 from __future__ import annotations
@@ -49,6 +20,8 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.utils import timezone
 
+from masthead.discovery.models import StaleArticle
+from masthead.discovery.related import clear_related
 from masthead.discovery.tasks import (
     mark_stale,
     queue_drain,
@@ -248,8 +221,6 @@ def on_article_deleting(sender: Any, instance: Article, **kwargs: Any) -> None:
     transaction, so a rolled-back delete leaves the counts as they were. The stories that
     showed it are refreshed, to fill the slot with their next best.
     """
-    from masthead.discovery.related import clear_related
-
     for article_id in clear_related(instance.pk):
         schedule_refresh(article_id)
 
@@ -258,8 +229,6 @@ def on_article_deleted(sender: Any, instance: Article, **kwargs: Any) -> None:
     """The cascade deletes a story's stale row before its bylines, whose `post_delete` marks
     the story again: that row goes here, after the story itself."""
     if queue_is_database():
-        from masthead.discovery.models import StaleArticle
-
         StaleArticle.objects.filter(article_id=instance.pk).delete()
 
 

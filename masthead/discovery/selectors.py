@@ -22,7 +22,8 @@ from masthead.discovery.related import SAME_STORY_HEADLINE, headline_words
 from masthead.lib.similarity import jaccard
 from masthead.newsroom.models import Article
 
-# The article page's Related block holds 4–6 stories (the foundation issue): 5 when the archive
+# The article page's Related block holds 4–6 stories (a page with one or two looks broken): 5
+# when the archive
 # has them, topped up with labelled filler when fewer than 4 are confidently related.
 RELATED_BLOCK_SIZE = 5
 RELATED_BLOCK_MINIMUM = 4
@@ -40,8 +41,8 @@ def related_articles(article: Article, *, limit: int = 5) -> list[Article]:
     A story never scored (saved before discovery was installed and not yet re-scored
     with `masthead search reindex --related`, or whose transaction has not committed) falls
     back to the filler's ranking (most shared tags, then sections) over its capped candidate
-    windows: counting shared tags over every story of the article's sections took ~200 ms on
-    a 100,000-story archive.
+    windows: counting shared tags over every story of the article's sections grows with the
+    archive.
     """
     stored = list(
         Article.objects.published()
@@ -78,9 +79,9 @@ def related_block(
 ) -> RelatedBlock:
     """The Related block: the stored, confident list, topped up to `size` when it is short.
 
-    Two asks meet here. The discovery issue wants Related to stay inside the story's topic on a
-    labelled set, "fewer rather than wrong", so the stored list keeps its minimum score and is
-    never padded. The foundation issue wants the block to hold 4–6 stories on every page. Both
+    Two asks meet here. Related must stay inside the story's topic ("fewer rather than
+    wrong", checked on a labelled set), so the stored list keeps its minimum score and is
+    never padded; and the block must hold 4–6 stories on every page. Both
     hold when the filler is told apart: below the topical links, under its own sub-label ("More
     in World"), so a reader never takes a story from the same section for one about the same
     event, and the topical list's quality is unchanged. The filler is the newest stories

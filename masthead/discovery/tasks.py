@@ -1,32 +1,9 @@
 """Discovery's background work: bringing stories' search entries and Related lists up to date.
 
-`masthead.discovery.receivers` decides when a story needs it; this module holds the two ways
-the work reaches the worker, chosen by `queue_is_database()`:
-
-- With django_tasks_db, the production queue, a change marks its story in `StaleArticle`
-  (`mark_stale`: one small upsert) inside the change's own transaction, and one drain,
-  `refresh_stale_task`, refreshes every stale story until none is left. A task per story
-  cost the writer a wide task row with four indexes per story, a third of a wire item's whole
-  cost; now a burst of wire copy costs a two-column row per story and a couple of drains a
-  second per writer process.
-- With any other backend (the immediate one in tests runs a task as it is enqueued),
-  `refresh_article_task` runs once per story, enqueued when the change commits.
-
-Why no change goes unrefreshed, even with writers and workers killed (SIGKILL, OOM) at any point:
-
-- The stale row commits or rolls back with the change. The drain the change relies on is
-  either queued in the same transaction or was queued by an earlier commit and has not
-  started yet (see receivers.py for how a writer knows).
-- A drain that has started cannot miss a transaction that was still open when it looked: its
-  last look, the one that finds nothing left, waits for every open transaction that has marked
-  a story (`_nothing_left`) and sees what they committed.
-- Workers may drain at the same time; they only repeat each other's work. A worker deletes a
-  row only if its generation is still the one it read before refreshing: a change committed
-  meanwhile bumped it, so the story stays stale and is refreshed again. A row starts at a
-  random generation, so a row one worker deleted and a later change re-inserted cannot carry
-  the generation another worker read from the old one (which a start at 1 always would).
-- A drain that finds work queues its successor for RESUME_AFTER later, so stories left by a
-  worker killed mid-drain are refreshed then, even if nothing changes in the meantime.
+With django_tasks_db (production) a change marks its story in `StaleArticle` in its own
+transaction and one drain, `refresh_stale_task`, refreshes every stale story until none is left;
+with any other backend `refresh_article_task` runs once per story after the commit. Why no
+change goes unrefreshed even with writers and workers killed at any point: docs/freshness.md.
 """
 
 from __future__ import annotations
@@ -37,10 +14,17 @@ import secrets
 import time
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
 from django.utils import timezone
 from django_tasks import task
 from django_tasks.backends.base import BaseTaskBackend
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
+
+from masthead.discovery.models import StaleArticle
+from masthead.discovery.related import refresh_related
+from masthead.discovery.search.index import index_article
 
 logger = logging.getLogger(__name__)
 
@@ -67,9 +51,6 @@ def refresh_article(article_id: int) -> None:
     Idempotent and reads the story as it is when it runs, so a refresh queued twice, or run
     after a later change, still leaves the index right.
     """
-    from masthead.discovery.related import refresh_related
-    from masthead.discovery.search.index import index_article
-
     index_article(article_id)
     refresh_related(article_id)
 
@@ -86,8 +67,6 @@ def queue_is_database() -> bool:
     Other backends (the immediate one in tests and small setups) would run or send the task at
     once, before the transaction's other writes are done, so those are enqueued on commit.
     """
-    from django_tasks_db.backend import DatabaseBackend
-
     backend: BaseTaskBackend = refresh_article_task.get_backend()
     return isinstance(backend, DatabaseBackend)
 
@@ -102,8 +81,6 @@ _MARK_SQL: dict[str, str] = {}
 def _mark_sql(connection: Any) -> str:
     sql = _MARK_SQL.get(connection.alias)
     if sql is None:
-        from masthead.discovery.models import StaleArticle
-
         quote = connection.ops.quote_name
         table = quote(StaleArticle._meta.db_table)
         key = quote(StaleArticle._meta.get_field("article").column)
@@ -151,9 +128,6 @@ def _nothing_left(skip: list[int], using: str = DEFAULT_DB_ALIAS) -> bool | None
     take it exclusively; it does not wait in the lock's queue, where every new marking
     transaction would wait behind it for the longest open one.
     """
-    from django.db import OperationalError
-    from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
-
     connection = connections[using]
     try:
         with exclusive_transaction(using):
@@ -170,8 +144,6 @@ def _nothing_left(skip: list[int], using: str = DEFAULT_DB_ALIAS) -> bool | None
 
 
 def _stale_rows(after: int, skip: list[int], limit: int) -> list[tuple[int, int]]:
-    from masthead.discovery.models import StaleArticle
-
     rows = StaleArticle.objects.filter(article_id__gt=after)
     if skip:
         rows = rows.exclude(article_id__in=skip)
@@ -186,8 +158,6 @@ def refresh_stale(*, batch_size: int = STALE_BATCH) -> int:
     logged and left stale for a later drain; the others go on, and the drain fails at the
     end so that the task shows it.
     """
-    from masthead.discovery.models import StaleArticle
-
     refreshed = 0
     failed: list[int] = []
     while True:
@@ -220,8 +190,6 @@ def refresh_stale(*, batch_size: int = STALE_BATCH) -> int:
 @task()
 def refresh_stale_task() -> int:
     """The drain, as the worker runs it (see the module docstring)."""
-    from masthead.discovery.models import StaleArticle
-
     if StaleArticle.objects.exists():
         queue_drain(run_after=timezone.now() + RESUME_AFTER)
     return refresh_stale()
@@ -233,8 +201,6 @@ def run_pending_refreshes() -> None:
     yet. A no-op when tasks are not queued in the database."""
     if not queue_is_database():
         return
-    from django.core.management import call_command
-
     call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
     try:
         refresh_stale()

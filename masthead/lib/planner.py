@@ -2,8 +2,8 @@
 
 SQLite keeps no statistics until `ANALYZE` runs, and without them it guesses: a tag page
 walked every visible story newest first, checking each for the tag, instead of reading the
-tag's few stories (~75 ms instead of ~8 ms on a 100,000-story archive). A full ANALYZE of such
-an archive takes ~0.1 s, so the worker runs it every few hours. PostgreSQL's autovacuum keeps
+tag's few stories (several times slower on a big archive: benchmarks/bench_pages.py). A full
+ANALYZE is cheap next to that, so the worker runs it every few hours. PostgreSQL's autovacuum keeps
 its own statistics; nothing is done there.
 """
 

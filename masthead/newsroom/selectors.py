@@ -39,8 +39,8 @@ def section_stories(
 
 # The home page ranks the newest this-many visible stories into its section blocks in one
 # indexed pass; only a section with too few stories among them (one that rarely gets any) is
-# looked up on its own. Ranking every story of every section instead took ~200 ms on a
-# 100,000-story archive, and grew with it.
+# looked up on its own. Ranking every story of every section instead costs time that grows
+# with the archive (benchmarks/bench_pages.py shows it).
 RECENT_WINDOW = 1000
 
 

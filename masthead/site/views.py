@@ -47,8 +47,8 @@ class ArchiveListView(ListView):
     template_name = "site/article_list.html"
     context_object_name = "articles"
     # Fronts page back this far (1,000 stories at 20 a page); older ones are found through
-    # search. Counting every story of a big section for the page links took ~50 ms on a
-    # 100,000-story archive and grew with it; counting at most this many pages' worth does not.
+    # search. Counting every story of a big section for the page links grows with the archive;
+    # counting at most this many pages' worth does not.
     max_pages = 50
 
     def get_paginate_by(self, queryset: QuerySet[Article]) -> int:

@@ -7,6 +7,7 @@ Adapters know formats; they do not touch the database. Text here is as the agenc
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 
@@ -27,8 +28,6 @@ class Subject:
     @property
     def iptc_number(self) -> str:
         """The 8-digit IPTC code ("04000000") when this is a subject/media-topic code."""
-        import re
-
         m = re.search(r"(?:medtop|subj|mediatopic|subjectcode|iptc)\D{0,3}(\d{8})", self.code, re.I)
         if m:
             return m.group(1)

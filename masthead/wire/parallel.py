@@ -1,7 +1,7 @@
 """Parsing a big wire document in helper processes while this process writes its stories.
 
-feedparser is pure Python and costs about as much per item as writing the story it becomes
-(~0.3 ms of ~1 ms on this project's benchmark), and the database takes one writer at a time
+feedparser is pure Python and costs a good share of what writing the story it becomes costs
+(benchmarks/bench_wire.py), and the database takes one writer at a time
 anyway. So a big RSS/Atom document is cut into chunks (`masthead.wire.adapters.rss_atom`), the
 chunks are parsed in other processes, and this process writes chunk k while chunk k+1 is being
 parsed: the writer stays the only process that touches the database.

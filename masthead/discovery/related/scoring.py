@@ -67,7 +67,7 @@ def newest_with_tags(tag_ids: list[int], *, exclude: int) -> list[int]:
 
     Hand-written so that the tags lead: left to itself (no ANALYZE statistics), SQLite walks
     the (status, published_at) index newest first and tests each story for the tags, which
-    for a rare tag is most of the archive (130 ms at 100,000 stories). CROSS JOIN fixes
+    for a rare tag is most of the archive. CROSS JOIN fixes
     SQLite's join order; PostgreSQL plans it as the inner join it is.
     """
     articles = Article._meta.db_table
@@ -120,7 +120,7 @@ def score_all(story: Story, also: Iterable[int] = ()) -> list[tuple[Story, float
         return []
     # Looked up by key from the stored features, relatability checked here: asked for
     # "published and one of these ids", SQLite walks every published story's status index
-    # entry instead of fetching forty rows by key (25 ms at 100,000 stories).
+    # entry instead of fetching forty rows by key.
     rows = RelatedTerms.objects.filter(article_id__in=ids).values_list(
         "article_id",
         "article__headline",

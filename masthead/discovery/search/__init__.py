@@ -11,6 +11,8 @@ __all__ = ["SearchBackend", "SearchFilters", "SearchRequest", "get_backend"]
 
 def get_backend() -> SearchBackend:
     """The backend for the default database's engine."""
+    # Each backend's module is loaded only for its own engine (the other's SQL and imports are
+    # of no use, and the backends import this package's base).
     if connection.vendor == "postgresql":
         from masthead.discovery.search.postgres import PostgresBackend
 

@@ -8,6 +8,7 @@ wire editor than a silently half-expanded story.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import re
@@ -109,6 +110,7 @@ def adapter_names() -> list[str]:
 def _load() -> None:
     # Every format's module, even when one of them was imported (and registered) on its own
     # first: an emptiness check of the registry would then stop at that one format.
+    # At run time: each format's module imports this base, so this base cannot import them.
     from masthead.wire.adapters import newsml_g2, ninjs, nitf, rss_atom  # noqa: F401
 
 
@@ -256,7 +258,6 @@ def text_of(el: etree._Element | None) -> str:
 
 def inner_xml(el: etree._Element) -> str:
     """The children of `el` as HTML-ish markup with namespaces dropped (for bodies)."""
-    import copy
 
     el = copy.deepcopy(el)
     for node in el.iter():

@@ -3,6 +3,7 @@ stories it points at arrive as their own newsItems), knowledge/concept items (ig
 
 from __future__ import annotations
 
+from django.utils.html import escape
 from lxml import etree
 
 from masthead.wire.adapters.base import (
@@ -240,8 +241,6 @@ class NewsMLG2Adapter(Adapter):
         for inline in children(content_set, "inlineData"):
             text = (inline.text or "").strip()
             if text:
-                from django.utils.html import escape
-
                 paras = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
                 return "".join(f"<p>{escape(p)}</p>" for p in paras)
         return ""

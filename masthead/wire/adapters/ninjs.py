@@ -25,6 +25,7 @@ from masthead.wire.adapters.base import (
     register,
 )
 from masthead.wire.items import (
+    Ignored,
     IngestError,
     MalformedInput,
     MissingField,
@@ -126,8 +127,6 @@ class NinjsAdapter(Adapter):
             raise MissingField("ninjs item has no uri or guid", excerpt=excerpt)
         kind = _str(d.get("type")).lower()
         if kind and kind not in {"text", "composite"}:
-            from masthead.wire.items import Ignored
-
             raise Ignored(f"{kind} item ignored: not a text story", excerpt=excerpt)
         item = WireItem(
             guid=guid, content_hash=content_hash(canonical), format=self.name, raw_excerpt=excerpt
