@@ -67,7 +67,7 @@ class _StoriesFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item: Article) -> dt.datetime | None:
-        return max(d for d in (item.published_at, item.updated_at, item.corrected_at) if d)
+        return item.last_modified
 
     def item_author_name(self, item: Article) -> str | None:
         names = item.byline_names

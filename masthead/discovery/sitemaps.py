@@ -29,13 +29,6 @@ def indexable_articles() -> QuerySet[Article]:
     )
 
 
-def last_update(article: Article) -> dt.datetime | None:
-    return max(
-        (d for d in (article.published_at, article.updated_at, article.corrected_at) if d),
-        default=None,
-    )
-
-
 class ArticleSitemap(Sitemap):
     changefreq = "hourly"
     limit = 5000  # well under Google's 50,000 per file; keeps each page of the sitemap quick
@@ -48,7 +41,7 @@ class ArticleSitemap(Sitemap):
         )
 
     def lastmod(self, item: Article) -> dt.datetime | None:
-        return last_update(item)
+        return item.last_modified
 
 
 class SectionSitemap(Sitemap):
@@ -75,7 +68,7 @@ class NewsSitemap(Sitemap):
         )
 
     def lastmod(self, item: Article) -> dt.datetime | None:
-        return last_update(item)
+        return item.last_modified
 
     def get_urls(
         self,

@@ -310,6 +310,16 @@ class Article(models.Model):
         return names or ([self.byline] if self.byline else [])
 
     @property
+    def last_modified(self) -> dt.datetime | None:
+        """When readers last saw the story change: published, updated or corrected, whichever
+        is latest. The one rule for sitemaps' `lastmod`, feeds' `updated` and JSON-LD's
+        `dateModified` (the publish date alone would hide updates from crawlers)."""
+        return max(
+            (d for d in (self.published_at, self.updated_at, self.corrected_at) if d),
+            default=None,
+        )
+
+    @property
     def was_updated(self) -> bool:
         return bool(
             self.updated_at

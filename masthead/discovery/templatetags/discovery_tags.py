@@ -15,7 +15,6 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from masthead.discovery.sitemaps import last_update
 from masthead.newsroom.models import Access, Article, Source
 
 register = template.Library()
@@ -44,7 +43,7 @@ def head_metadata(article: Article, absolute: Any) -> dict[str, Any]:
     gated = article.effective_access != Access.FREE
     logo = absolute(static("discovery/logo.png"))
     image = article.image_url or logo
-    modified = last_update(article)
+    modified = article.last_modified
     tags = [t.name for t in article.tags.all()]
     names = article.byline_names
     authors: list[dict[str, str]] = (
