@@ -5,7 +5,6 @@ tests. The commands run are our own CLI with fixed arguments (S603 is about untr
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sqlite3
@@ -34,24 +33,6 @@ def count(db: Path, sql: str) -> int:
             return conn.execute(sql).fetchone()[0]
     except sqlite3.OperationalError:
         return 0
-
-
-def ninjs_stories(n: int, *, uri_prefix: str, source: str) -> bytes:
-    """n new stories, each with a byline and a tag, as one ninjs file."""
-    items = [
-        {
-            "uri": f"{uri_prefix}{i}",
-            "version": "1",
-            "versioncreated": "2026-11-28T10:00:00Z",
-            "headline": f"Story number {i} about the harbour",
-            "body_html": f"<p>Body of story {i}.</p>" * 5,
-            "byline": f"Reporter {i % 7}",
-            "keywords": [f"Topic {i % 11}"],
-            "source": source,
-        }
-        for i in range(n)
-    ]
-    return json.dumps(items).encode()
 
 
 def ingest_and_kill(path: Path, *, env: dict[str, str], after: int) -> Path:

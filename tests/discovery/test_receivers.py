@@ -20,6 +20,7 @@ from masthead.newsroom import actions
 from masthead.newsroom.actors import Actor
 from masthead.newsroom.models import Article, Authorship
 from tests.factories import AuthorFactory, TagFactory
+from tests.wire_documents import rss, rss_item
 
 SYSTEM = Actor.system("tests")
 
@@ -181,12 +182,16 @@ def test_it_never_shows_a_killed_story_whose_refresh_has_not_run(
 def test_wire_ingest_marks_each_new_story_and_queues_one_drain(db_queue, enqueued):
     from masthead.wire.ingest import ingest_bytes
 
-    items = "".join(
-        f"<item><title>Harbour story {i}</title><guid>recv-{i}</guid>"
-        f"<description>Text of story {i} about the harbour.</description></item>"
-        for i in range(3)
+    data = rss(
+        *(
+            rss_item(
+                title=f"Harbour story {i}",
+                guid=f"recv-{i}",
+                description=f"Text of story {i} about the harbour.",
+            )
+            for i in range(3)
+        )
     )
-    data = f'<rss version="2.0"><channel><title>W</title>{items}</channel></rss>'.encode()
     summary = ingest_bytes(data, file="feed.xml", source_name="Receivers Wire")
     assert summary.new == 3
     ids = sorted(r.article_id for r in summary.results)

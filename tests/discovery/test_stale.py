@@ -25,6 +25,7 @@ from masthead.newsroom.models import Article
 from masthead.newsroom.signals import article_changed
 from tests.discovery.clock import NOW
 from tests.factories import ArticleFactory, AuthorFactory
+from tests.wire_documents import rss, rss_item
 
 DB_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -247,12 +248,16 @@ class TestDraining:
 def test_a_wire_burst_committing_item_by_item_queues_one_drain_the_worker_runs(db_queue, frozen):
     from masthead.wire.ingest import ingest_bytes
 
-    items = "".join(
-        f"<item><title>Harbour story {i}</title><guid>burst-{i}</guid>"
-        f"<description>Text of story {i} about the harbour.</description></item>"
-        for i in range(20)
+    data = rss(
+        *(
+            rss_item(
+                title=f"Harbour story {i}",
+                guid=f"burst-{i}",
+                description=f"Text of story {i} about the harbour.",
+            )
+            for i in range(20)
+        )
     )
-    data = f'<rss version="2.0"><channel><title>W</title>{items}</channel></rss>'.encode()
     summary = ingest_bytes(data, file="feed.xml", source_name="Burst Wire")
     assert summary.new == 20
     ids = sorted(r.article_id for r in summary.results)

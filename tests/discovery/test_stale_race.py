@@ -21,7 +21,8 @@ from typing import Any
 
 import pytest
 
-from tests.killed_ingest import count, ingest_and_kill, masthead, masthead_env, ninjs_stories
+from tests.killed_ingest import count, ingest_and_kill, masthead, masthead_env
+from tests.wire_documents import ninjs_stories
 
 REPO = Path(__file__).resolve().parents[2]
 

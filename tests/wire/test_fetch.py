@@ -15,13 +15,11 @@ from masthead.newsroom.models import Article
 from masthead.wire.fetch import poll_feed
 from masthead.wire.models import Feed
 from masthead.wire.tasks import enqueue_due_feeds
+from tests.wire_documents import rss, rss_item
 
 pytestmark = pytest.mark.django_db
 
-RSS = b"""<?xml version="1.0" encoding="utf-8"?>
-<rss version="2.0"><channel><title>Local Wire</title>
-<item><title>Story one</title><guid>w-1</guid><description>Text.</description></item>
-</channel></rss>"""
+RSS = rss(rss_item(title="Story one", guid="w-1", description="Text."), title="Local Wire")
 
 
 class WireServer(BaseHTTPRequestHandler):

@@ -11,17 +11,28 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from masthead.newsroom.models import Article
+from tests.wire_documents import rss, rss_item
 
 pytestmark = pytest.mark.django_db
 
-RSS = """<?xml version="1.0" encoding="utf-8"?>
-<rss version="2.0"><channel><title>Harbor Light Wire — U.S.</title>
-<item><title>Ferry plan approved</title><guid isPermaLink="false">hlw-1</guid>
-<link>https://wire.example/1</link><pubDate>Sat, 28 Nov 2026 12:10:00 GMT</pubDate>
-<description>Summary.</description></item>
-<item><title>Second story</title><guid isPermaLink="false">hlw-2</guid>
-<pubDate>Sat, 28 Nov 2026 12:20:00 GMT</pubDate><description>Another.</description></item>
-</channel></rss>"""
+RSS = rss(
+    rss_item(
+        title="Ferry plan approved",
+        guid="hlw-1",
+        permalink=False,
+        link="https://wire.example/1",
+        pub_date="Sat, 28 Nov 2026 12:10:00 GMT",
+        description="Summary.",
+    ),
+    rss_item(
+        title="Second story",
+        guid="hlw-2",
+        permalink=False,
+        pub_date="Sat, 28 Nov 2026 12:20:00 GMT",
+        description="Another.",
+    ),
+    title="Harbor Light Wire — U.S.",
+).decode()
 
 
 def run(*args: str) -> tuple[int, str, str]:

@@ -8,6 +8,7 @@ import time_machine
 from masthead.newsroom.models import Article
 from masthead.wire.ingest import ingest_bytes
 from masthead.wire.models import IngestLog, NearDuplicate
+from tests.wire_documents import rss, rss_item
 
 pytestmark = pytest.mark.django_db
 
@@ -17,12 +18,8 @@ LEAD = (
 )
 
 
-def rss(guid: str, headline: str, body: str) -> bytes:
-    return (
-        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
-        f"<title>W</title><item><title>{headline}</title><guid>{guid}</guid>"
-        f"<content:encoded><![CDATA[{body}]]></content:encoded></item></channel></rss>"
-    ).encode()
+def feed(guid: str, headline: str, body: str) -> bytes:
+    return rss(rss_item(title=headline, guid=guid, body=body))
 
 
 @pytest.fixture(autouse=True)
@@ -32,7 +29,7 @@ def _frozen():
 
 
 def ingest(guid: str, headline: str, body: str, source: str):
-    summary = ingest_bytes(rss(guid, headline, body), file=f"{guid}.xml", source_name=source)
+    summary = ingest_bytes(feed(guid, headline, body), file=f"{guid}.xml", source_name=source)
     assert summary.errors == 0, summary.results
     return summary.results[0]
 

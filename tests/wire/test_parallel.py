@@ -22,6 +22,7 @@ from masthead.wire.cleaning import CleanText, clean_items
 from masthead.wire.ingest import ingest_bytes
 from masthead.wire.items import IngestError, MalformedInput
 from tests.wire.parallel_jobs import die_in_helper, pid
+from tests.wire_documents import rss, rss_item
 
 
 def _feed_files(corpora: Path) -> list[Path]:
@@ -133,20 +134,18 @@ def test_it_finishes_the_job_here_when_a_helper_dies():
 
 
 def _feed(n: int) -> bytes:
-    items = "".join(
-        f"<item><title>Ferry story {i} for the harbour board</title>"
-        f"<guid isPermaLink='false'>chunk-{i}</guid>"
-        f"<pubDate>Sat, 28 Nov 2026 12:{i % 60:02d}:00 GMT</pubDate>"
-        f"<description>Summary {i}.</description><content:encoded><![CDATA["
-        f"<p>Story {i} about the ferry board and its timetable in the harbour town.</p>]]>"
-        "</content:encoded></item>"
+    items = (
+        rss_item(
+            title=f"Ferry story {i} for the harbour board",
+            guid=f"chunk-{i}",
+            permalink=False,
+            pub_date=f"Sat, 28 Nov 2026 12:{i % 60:02d}:00 GMT",
+            description=f"Summary {i}.",
+            body=f"<p>Story {i} about the ferry board and its timetable in the harbour town.</p>",
+        )
         for i in range(n)
     )
-    return (
-        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
-        'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
-        f"<title>Chunk Wire</title><link>https://wire.example/</link>{items}</channel></rss>"
-    ).encode()
+    return rss(*items, title="Chunk Wire", link="https://wire.example/")
 
 
 @pytest.mark.django_db

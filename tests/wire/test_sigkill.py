@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.killed_ingest import count, ingest_and_kill, masthead, masthead_env, ninjs_stories
+from tests.killed_ingest import count, ingest_and_kill, masthead, masthead_env
+from tests.wire_documents import ninjs_stories, rss, rss_item
 
 ITEMS = 400
 
@@ -21,19 +22,19 @@ def _ninjs() -> bytes:
 
 def _rss() -> bytes:
     """Big enough to be parsed in chunks by helper processes (`masthead.wire.parallel`)."""
-    items = "".join(
-        f"<item><title>Story number {n} about the harbour</title>"
-        f"<guid isPermaLink='false'>urn:kill:{n}</guid>"
-        "<pubDate>Sat, 28 Nov 2026 10:00:00 GMT</pubDate>"
-        f"<dc:creator>Reporter {n % 7}</dc:creator><category>Topic {n % 11}</category>"
-        f"<description>{f'Body of story {n}. ' * 5}</description></item>"
+    items = (
+        rss_item(
+            title=f"Story number {n} about the harbour",
+            guid=f"urn:kill:{n}",
+            permalink=False,
+            pub_date="Sat, 28 Nov 2026 10:00:00 GMT",
+            creator=f"Reporter {n % 7}",
+            categories=[f"Topic {n % 11}"],
+            description=f"Body of story {n}. " * 5,
+        )
         for n in range(ITEMS)
     )
-    return (
-        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
-        'xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>Kill Test Wire</title>'
-        f"{items}</channel></rss>"
-    ).encode()
+    return rss(*items, title="Kill Test Wire")
 
 
 def _processes_naming(path: Path) -> list[str]:
