@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -33,11 +32,8 @@ from masthead.wire.duplicates import (
     similar_stories,
 )
 from masthead.wire.items import Ignored, IngestError, PubStatus, WireItem
-from masthead.wire.models import IngestLog, Outcome, WireItemVersion
+from masthead.wire.models import Feed, IngestLog, Outcome, WireItemVersion
 from masthead.wire.results import IngestSummary, ItemResult
-
-if TYPE_CHECKING:
-    from masthead.wire.models import Feed
 
 
 @dataclass
@@ -56,7 +52,7 @@ class RunContext:
     # a locked lookup first (the unique constraint catches a concurrent creator).
     existing: set[tuple[int, str]] | None = None
     cache: dict[str, object] = field(default_factory=dict)
-    # Filled by `_prefetch` for a whole file, so that a new story costs no reads of its own:
+    # Filled by `prefetch` for a whole file, so that a new story costs no reads of its own:
     # cleaned content by item, live stories by text/headline/lead fingerprint, and free slugs.
     prepared: dict[int, Prepared] = field(default_factory=dict)
     fingerprints: dict[str, list[Seen]] | None = None
@@ -149,7 +145,9 @@ def stored_versions(guids: Iterable[str]) -> list[tuple[int, str, str]]:
 def unchanged_guids(pairs: list[tuple[str, str]]) -> set[str]:
     """The guids of (guid, content hash) pairs stored with that very hash (a parser skips them)."""
     wanted = dict(pairs)
-    return {guid for _, guid, chash in stored_versions(wanted) if chash and wanted[guid] == chash}
+    return {
+        guid for _, guid, chash in stored_versions(wanted) if chash and wanted.get(guid) == chash
+    }
 
 
 def lookup(items: list[WireItem]) -> tuple[set[tuple[str, str]], set[tuple[int, str]]]:
@@ -334,7 +332,6 @@ def compare_versions(item: WireItem, article: Article) -> int | None:
 
 
 def _clean_plain(text: str) -> str:
-
     return clean_plain(text or "")
 
 

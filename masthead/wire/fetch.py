@@ -11,16 +11,12 @@ import os
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils import timezone
 
 from masthead.wire.items import FetchFailed, TooLarge
-from masthead.wire.results import IngestSummary, Progress
-
-if TYPE_CHECKING:
-    from masthead.wire.models import Feed
+from masthead.wire.models import Feed
 
 PROCESSED = "processed"
 QUARANTINE = "quarantine"
@@ -33,7 +29,6 @@ USER_AGENT = "Masthead wire ingest (+https://masthead.example/)"
 def fetch_url(url: str, *, feed: Feed | None = None) -> bytes | None:
     """The body at `url`, or None when the server answers 304 Not Modified to our
     If-None-Match / If-Modified-Since (remembered on the feed)."""
-
     if not url.lower().startswith(("http://", "https://")):
         raise FetchFailed(f"not an http(s) URL: {url}")
     headers = {"User-Agent": USER_AGENT, "Accept": "*/*"}
@@ -74,32 +69,8 @@ def drop_folder_files(folder: Path) -> list[Path]:
     return sorted(files)
 
 
-def poll_feed(feed: Feed, *, progress: Progress | None = None) -> IngestSummary:
-    """Fetch and ingest one feed once, and remember when (and how it went)."""
-    # The ingest fetches through this module, so this module can only reach it at run time.
-    from masthead.wire.ingest import ingest_file, ingest_path
-
-    location = feed.location
-    summary = IngestSummary()
-    path = Path(location)
-    if not location.lower().startswith(("http://", "https://")) and path.is_dir():
-        files = drop_folder_files(path)
-        for index, file in enumerate(files):
-            result = ingest_file(file, feed=feed)
-            summary.extend(result)
-            _file_away(file, QUARANTINE if result.errors else PROCESSED)
-            if progress:
-                progress(index + 1, len(files))
-    else:
-        summary = ingest_path(location, feed=feed, progress=progress)
-    feed.last_polled_at = timezone.now()
-    errors = [r for r in summary.results if r.action == "error"]
-    feed.last_error = "\n".join(f"{r.guid or r.file}: {r.reason}" for r in errors[:20])
-    feed.save(update_fields=["last_polled_at", "last_error", "etag", "last_modified"])
-    return summary
-
-
-def _file_away(file: Path, where: str) -> None:
+def file_away(file: Path, where: str) -> None:
+    """Move an ingested drop-folder file into `where` beside it, never over an earlier one."""
     target_dir = file.parent / where
     target_dir.mkdir(exist_ok=True)
     target = target_dir / file.name

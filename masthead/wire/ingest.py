@@ -1,4 +1,5 @@
-"""Ingest entry points: from bytes, a file, a drop folder or a URL to newsroom Articles.
+"""Ingest entry points: from a configured feed, a URL, a drop folder, a file or bytes to
+newsroom Articles.
 
 A document is parsed by its format's adapter batch by batch, and each item is applied in its
 own transaction (`masthead.wire.apply`).
@@ -8,9 +9,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.utils import timezone
 
 from masthead.wire import fetch
 from masthead.wire.adapters.base import Adapter, detect, get_adapter, load_adapters
@@ -25,15 +26,35 @@ from masthead.wire.apply import (
 )
 from masthead.wire.cleaning import clean_items
 from masthead.wire.items import IngestError, ParsedEntry, TooLarge, Unchanged, WireItem
-from masthead.wire.models import Outcome
+from masthead.wire.models import Feed, Outcome
 from masthead.wire.results import IngestSummary, ItemResult, Progress
-
-if TYPE_CHECKING:
-    from masthead.wire.models import Feed
 
 # Every format's module (feedparser's import among them) with the ingest, at a worker's start,
 # rather than inside the first file's run.
 load_adapters()
+
+
+def poll_feed(feed: Feed, *, progress: Progress | None = None) -> IngestSummary:
+    """Fetch and ingest one feed once, and remember when (and how it went). A drop folder's
+    files are filed away as they are done (`masthead.wire.fetch`)."""
+    location = feed.location
+    summary = IngestSummary()
+    path = Path(location)
+    if not location.lower().startswith(("http://", "https://")) and path.is_dir():
+        files = fetch.drop_folder_files(path)
+        for index, file in enumerate(files):
+            result = ingest_file(file, feed=feed)
+            summary.extend(result)
+            fetch.file_away(file, fetch.QUARANTINE if result.errors else fetch.PROCESSED)
+            if progress:
+                progress(index + 1, len(files))
+    else:
+        summary = ingest_path(location, feed=feed, progress=progress)
+    feed.last_polled_at = timezone.now()
+    errors = [r for r in summary.results if r.action == Outcome.ERROR]
+    feed.last_error = "\n".join(f"{r.guid or r.file}: {r.reason}" for r in errors[:20])
+    feed.save(update_fields=["last_polled_at", "last_error", "etag", "last_modified"])
+    return summary
 
 
 def ingest_path(

@@ -12,7 +12,7 @@ import time_machine
 from django.core.management import call_command
 
 from masthead.newsroom.models import Article
-from masthead.wire.fetch import poll_feed
+from masthead.wire.ingest import poll_feed
 from masthead.wire.models import Feed
 from masthead.wire.tasks import enqueue_due_feeds
 from tests.wire_documents import rss, rss_item

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from masthead.lib.planner import refresh_planner_statistics
-from masthead.wire.fetch import poll_feed
+from masthead.wire.ingest import poll_feed
 from masthead.wire.models import Feed
 from masthead.wire.results import IngestSummary
 
