@@ -84,7 +84,7 @@ class RevisionInline(admin.TabularInline):
     model = ArticleRevision
     extra = 0
     can_delete = False
-    fields = ("created", "actor", "user", "wire_version", "reason")
+    fields = ("created", "actor", "wire_version", "reason")
     readonly_fields = fields
     show_change_link = False
 
