@@ -88,7 +88,9 @@ WSGI_APPLICATION = "masthead.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # The paper's page frame (`base.html`), which every app's pages extend, belongs to the
+        # project, not to one app: no app's template reaches into another's.
+        "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

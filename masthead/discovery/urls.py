@@ -26,7 +26,6 @@ def sitemap_index(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [
-    path("search/", views.SearchView.as_view(), name="search"),
     path("b/<int:article_id>.gif", views.beacon, name="beacon"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", sitemap_index, name="sitemap-index"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from masthead.site import views
+from masthead.site import search, views
 
 app_name = "site"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("section/<slug:slug>/", views.SectionView.as_view(), name="section"),
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("story/<slug:slug>/", views.ArticleView.as_view(), name="article"),
+    path("search/", search.SearchView.as_view(), name="search"),
 ]

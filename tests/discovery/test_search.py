@@ -249,7 +249,7 @@ def test_it_serves_the_header_form_and_an_empty_query(client, db):
     assert response.status_code == 200
     assert response.context["page_obj"] is None
     assert response["X-Robots-Tag"] == "noindex, follow"
-    assert reverse("discovery:search") == SEARCH
+    assert reverse("site:search") == SEARCH
 
 
 def test_it_rebuilds_the_index_with_progress(make_story, frozen, capsys):
