@@ -249,6 +249,7 @@ MASTHEAD_POPULAR_DEDUP_SECONDS = envint("MASTHEAD_POPULAR_DEDUP_SECONDS", "1800"
 MASTHEAD_POPULAR_FLUSH_SECONDS = envint("MASTHEAD_POPULAR_FLUSH_SECONDS", "30")
 # Related stories stored per story; the page shows five, the spare ones cover later kills.
 MASTHEAD_RELATED_STORED = envint("MASTHEAD_RELATED_STORED", "10")
+# Results per search page: ten, the page a reader scans before refining the query.
 MASTHEAD_SEARCH_PAGE_SIZE = envint("MASTHEAD_SEARCH_PAGE_SIZE", "10")
 # Seconds between a story going stale and the drain that refreshes it becoming runnable: a wire
 # burst is refreshed by one drain per delay rather than one task per story; search and Related

@@ -189,7 +189,8 @@ def refresh_stale(*, batch_size: int = STALE_BATCH) -> int:
 
 @task()
 def refresh_stale_task() -> int:
-    """The drain, as the worker runs it (see the module docstring)."""
+    """The drain, as the worker runs it. The successor is queued before the first refresh, so a
+    worker killed mid-drain leaves its stories to it (docs/freshness.md)."""
     if StaleArticle.objects.exists():
         queue_drain(run_after=timezone.now() + RESUME_AFTER)
     return refresh_stale()

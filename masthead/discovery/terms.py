@@ -9,7 +9,7 @@ A story becomes a bag of weighted features, in two channels:
 Every feature is then weighed by its rarity in the archive (idf), so "county", "board" and a
 tag on a third of the stories say little, while "Kalvenia" or a tag on three stories say a lot.
 Document frequencies come from a stored table kept up to date as stories come and go
-(`related.py`), not from a scan, so weighing a story costs one indexed lookup per feature.
+(`related/features.py`), not from a scan, so weighing a story costs one indexed lookup per feature.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ SECTION_WEIGHT = 0.5
 TEXT_PREFIXES = ("w:", "n:")
 META_PREFIXES = ("t:", "s:")
 COMMON_FLOOR = 100
-# The engine ranks every story carrying a word it is asked for: past this many, a word costs
-# milliseconds per refresh and still cannot single out a neighbour among thousands.
+# The engine ranks every story carrying a word it is asked for: past this many, a word slows
+# every refresh and still cannot single out a neighbour among thousands.
 COMMON_CAP = 1000
 MAX_FEATURE = 100  # the stored key's length; longer "names" are run-on capitals, not names
 

@@ -21,14 +21,12 @@ again when the block is read.
 """
 
 from masthead.discovery.related.features import (
-    MIN_SCORE,
-    SAME_STORY_HEADLINE,
     features_of,
     headline_words,
     rebuild_features,
     recount_term_stats,
 )
-from masthead.discovery.related.scoring import score_candidates
+from masthead.discovery.related.scoring import MIN_SCORE, SAME_STORY_HEADLINE, score_candidates
 from masthead.discovery.related.storage import clear_related, refresh_related, rescore_related
 
 __all__ = [

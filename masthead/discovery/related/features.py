@@ -12,30 +12,9 @@ from django.db import connection, transaction
 
 from masthead.discovery.models import RelatedTerms, TermStat
 from masthead.discovery.search.text import plain_text, words
-from masthead.discovery.terms import (
-    story_features,
-)
+from masthead.discovery.terms import story_features
 from masthead.newsroom.models import Article, ArticleQuerySet
 
-# What a story is about is said by its text; tags and sections, chosen by hand from a short
-# list, confirm it and break near-ties (the council budget that mentions the ferry vs the
-# council story about the library), but two stories sharing only tags are rarely one topic.
-TEXT_SHARE = 0.7
-META_SHARE = 0.3
-# Below this a candidate shares only background with the story (a place, a season, a
-# holiday): a block of three right stories beats five with two wrong ones. See the
-# labelled-set tests for where in-topic and off-topic scores fall.
-MIN_SCORE = 0.3
-# A block holds stories comparable to its best match: a candidate under this share of the best
-# score is a weaker, usually incidental, overlap (a story that mentions the other in passing).
-RELATIVE_CUTOFF = 0.4
-KEY_TERMS = 12
-# Headlines sharing this much of their words are one story told twice.
-SAME_STORY_HEADLINE = 0.7
-# Candidates scored per story: the engine's best matches, and the newest sharing rare tags.
-CANDIDATES = 40
-TAG_CANDIDATES = 15
-RARE_TAGS = 3
 # Rows per upsert statement: two parameters a row, under every SQLite build's parameter limit.
 CHUNK = 900
 
@@ -64,7 +43,7 @@ class Story:
 
 def features_of(article: Article) -> dict[str, float]:
     """Related features of a story fetched with `for_page()` (tags and sections prefetched)."""
-    return features(
+    return compute_features(
         article.headline,
         article.summary,
         article.body,
@@ -73,7 +52,7 @@ def features_of(article: Article) -> dict[str, float]:
     )
 
 
-def features(
+def compute_features(
     headline: str, summary: str, body: str, tag_ids: Iterable[int], section_ids: Iterable[int]
 ) -> dict[str, float]:
     return story_features(
@@ -119,7 +98,7 @@ def load_story(article_id: int) -> Story | None:
         return None
     tag_ids, section_ids = tag_and_section_ids([article_id])[article_id]
     story = Story(*row[:5])
-    story.features = features(story.headline, row[5], row[6], tag_ids, section_ids)
+    story.features = compute_features(story.headline, row[5], row[6], tag_ids, section_ids)
     return story
 
 
@@ -214,7 +193,9 @@ def rebuild_features(
         ids = [row[0] for row in batch]
         links = tag_and_section_ids(ids)
         rows = [
-            RelatedTerms(article_id=pk, features=features(headline, summary, body, *links[pk]))
+            RelatedTerms(
+                article_id=pk, features=compute_features(headline, summary, body, *links[pk])
+            )
             for pk, headline, summary, body in batch
         ]
         with transaction.atomic():

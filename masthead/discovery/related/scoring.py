@@ -9,20 +9,7 @@ from collections.abc import Iterable, Mapping
 from django.db import connection
 
 from masthead.discovery.models import RelatedTerms, TermStat
-from masthead.discovery.related.features import (
-    CANDIDATES,
-    KEY_TERMS,
-    META_SHARE,
-    MIN_SCORE,
-    RARE_TAGS,
-    RELATIVE_CUTOFF,
-    SAME_STORY_HEADLINE,
-    TAG_CANDIDATES,
-    TEXT_SHARE,
-    Story,
-    document_frequencies,
-    headline_words,
-)
+from masthead.discovery.related.features import Story, document_frequencies, headline_words
 from masthead.discovery.search import get_backend
 from masthead.discovery.terms import (
     COMMON_CAP,
@@ -35,6 +22,26 @@ from masthead.discovery.terms import (
 )
 from masthead.lib.similarity import jaccard
 from masthead.newsroom.models import Article
+
+# What a story is about is said by its text; tags and sections, chosen by hand from a short
+# list, confirm it and break near-ties (the council budget that mentions the ferry vs the
+# council story about the library), but two stories sharing only tags are rarely one topic.
+TEXT_SHARE = 0.7
+META_SHARE = 0.3
+# Below this a candidate shares only background with the story (a place, a season, a
+# holiday): a block of three right stories beats five with two wrong ones. See the
+# labelled-set tests for where in-topic and off-topic scores fall.
+MIN_SCORE = 0.3
+# A block holds stories comparable to its best match: a candidate under this share of the best
+# score is a weaker, usually incidental, overlap (a story that mentions the other in passing).
+RELATIVE_CUTOFF = 0.4
+KEY_TERMS = 12
+# Headlines sharing this much of their words are one story told twice.
+SAME_STORY_HEADLINE = 0.7
+# Candidates scored per story: the engine's best matches, and the newest sharing rare tags.
+CANDIDATES = 40
+TAG_CANDIDATES = 15
+RARE_TAGS = 3
 
 
 def same_story(story: Story, other: Story) -> bool:
@@ -67,8 +74,8 @@ def newest_with_tags(tag_ids: list[int], *, exclude: int) -> list[int]:
 
     Hand-written so that the tags lead: left to itself (no ANALYZE statistics), SQLite walks
     the (status, published_at) index newest first and tests each story for the tags, which
-    for a rare tag is most of the archive. CROSS JOIN fixes
-    SQLite's join order; PostgreSQL plans it as the inner join it is.
+    for a rare tag is most of the archive. CROSS JOIN fixes SQLite's join order; PostgreSQL
+    plans it as the inner join it is.
     """
     articles = Article._meta.db_table
     through = Article.tags.through._meta.db_table

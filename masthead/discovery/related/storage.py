@@ -11,13 +11,13 @@ from django.db import transaction
 
 from masthead.discovery.models import RelatedLink
 from masthead.discovery.related.features import (
-    RELATIVE_CUTOFF,
     Story,
     load_story,
     relatable_articles,
     store_features,
 )
 from masthead.discovery.related.scoring import (
+    RELATIVE_CUTOFF,
     best_of,
     score_all,
     score_candidates,
