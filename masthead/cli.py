@@ -9,12 +9,12 @@ from __future__ import annotations
 import os
 import sys
 
+from django.core.management import execute_from_command_line
+
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "masthead.settings")
-    # After the settings module is named: Django reads it as this import runs.
-    from django.core.management import execute_from_command_line
-
+    # Django reads the settings module's name when the command runs, not when it is imported.
     execute_from_command_line(["masthead", *(sys.argv[1:] if argv is None else argv)])
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from django.core.management.utils import get_random_secret_key
+
 
 def envstr(name: str, default: str) -> str:
     return os.environ.get(name, default)
@@ -47,10 +49,6 @@ def persistent_secret_key(data_dir: Path) -> str:
     Generating a fresh key at every start would sign every reader out and break the meter's
     signed cookies on each restart, so the key is stored with the data it protects.
     """
-    # Django's helper, imported only when a key must be made: settings.py imports this module
-    # before Django is configured.
-    from django.core.management.utils import get_random_secret_key
-
     path = data_dir / "secret_key"
     if path.exists():
         return path.read_text().strip()

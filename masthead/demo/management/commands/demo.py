@@ -24,6 +24,7 @@ from masthead.newsroom.actions import Actor, PublishLocalStoryAction
 from masthead.newsroom.models import Access, Section, Source
 from masthead.wire.ingest import ingest_path
 from masthead.wire.models import Feed
+from masthead.wire.results import IngestSummary
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 
@@ -99,7 +100,6 @@ class Command(BaseCommand):
         self.stderr.write("")
         # Search and Related are refreshed by queued tasks; run them, so the demo ends with an
         # up-to-date index even before a worker is started.
-
         run_pending_refreshes()
         refresh_planner_statistics(force=True)  # SQLite's planner, told the archive's shape
         self.stdout.write(
@@ -146,12 +146,12 @@ class Command(BaseCommand):
             found[slug], _ = Source.objects.get_or_create(slug=slug, defaults=spec)
         return found
 
-    def wire_files(self, sections: dict[str, Section], sources: dict[str, Source]) -> list:
-
+    def wire_files(
+        self, sections: dict[str, Section], sources: dict[str, Source]
+    ) -> list[tuple[Path, Feed]]:
         files = []
         for path in sorted((CONTENT / "harbor-light-wire").glob("*.xml")):
             feed = self.ensure_feed(
-                Feed,
                 slug=f"demo-hlw-{path.stem}",
                 name=f"Harbor Light Wire — {path.stem}",
                 source=sources["harbor-light-wire"],
@@ -160,7 +160,6 @@ class Command(BaseCommand):
             )
             files.append((path, feed))
         cp_feed = self.ensure_feed(
-            Feed,
             slug="demo-continental-press",
             name="Continental Press (drop folder)",
             source=sources["continental-press"],
@@ -174,15 +173,14 @@ class Command(BaseCommand):
 
     def ensure_feed(
         self,
-        model: Any,
         *,
         slug: str,
         name: str,
         source: Source,
         location: str,
         sections: list[Section],
-    ) -> Any:
-        feed, created = model.objects.get_or_create(
+    ) -> Feed:
+        feed, created = Feed.objects.get_or_create(
             slug=slug,
             defaults={
                 "name": name,
@@ -196,8 +194,7 @@ class Command(BaseCommand):
             feed.default_sections.set(sections)
         return feed
 
-    def ingest(self, path: Path, feed: Any) -> Any:
-
+    def ingest(self, path: Path, feed: Feed) -> IngestSummary:
         return ingest_path(str(path), feed=feed)
 
     def load_local(self, sections: dict[str, Section], staff: Source) -> int:
