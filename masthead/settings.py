@@ -7,6 +7,7 @@ onto PostgreSQL and Redis shared by several web and worker machines.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -123,6 +124,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             " PRAGMA cache_size=-32000; PRAGMA temp_store=MEMORY;"
         ),
     }
+    # Tests run on a file, as papers do: Django's default in-memory test database is shared
+    # between threads with table locks that fail at once where a file's locks wait.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-masthead.sqlite3")}
 else:
     # Concurrent test runs (CI and developers) must not share one test database.
     DATABASES["default"]["TEST"] = {"NAME": f"test_masthead_{os.getpid()}"}
@@ -215,9 +219,22 @@ AUTHENTICATION_BACKENDS = ["masthead.accounts.backends.EmailOrUsernameBackend"]
 # of what Google's flexible-sampling guidance asks of a metered site.
 MASTHEAD_METER_FREE_ARTICLES = envint("MASTHEAD_METER_FREE_ARTICLES", "6")
 MASTHEAD_METER_WINDOW_DAYS = envint("MASTHEAD_METER_WINDOW_DAYS", "30")
-# A client that keeps no cookies is metered by address + user agent, which several readers
-# (one office, one phone carrier's NAT) can share, hence a larger allowance.
-MASTHEAD_METER_COOKIELESS_FREE_ARTICLES = envint("MASTHEAD_METER_COOKIELESS_FREE_ARTICLES", "10")
+# Every anonymous reader at one client address (an IPv6 /64) shares this budget as well, so
+# clearing cookies or changing browser earns nothing past it; an address can be shared (an
+# office, a phone carrier's NAT), hence twice one reader's. docs/meter.md has the trade-offs.
+MASTHEAD_METER_ADDRESS_FREE_ARTICLES = envint("MASTHEAD_METER_ADDRESS_FREE_ARTICLES", "12")
+# The paper's own networks (newsroom, partner libraries), CIDR, comma-separated: their
+# addresses carry no address budget (each reader's cookie still does).
+MASTHEAD_METER_TRUSTED_NETWORKS = envlist("MASTHEAD_METER_TRUSTED_NETWORKS", "")
+for _network in MASTHEAD_METER_TRUSTED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"MASTHEAD_METER_TRUSTED_NETWORKS: {error}") from None
+# The share of a walled story's words its walled face shows (cut at a sentence).
+MASTHEAD_WALL_VISIBLE_SHARE = envfloat("MASTHEAD_WALL_VISIBLE_SHARE", "0.25")
+if not 0 <= MASTHEAD_WALL_VISIBLE_SHARE < 1:
+    raise ImproperlyConfigured("MASTHEAD_WALL_VISIBLE_SHARE must be at least 0 and below 1")
 MASTHEAD_METER_COOKIE_NAME = envstr("MASTHEAD_METER_COOKIE_NAME", "mh_visitor")
 # Googlebot's published ranges (the JSON Google publishes), updated by
 # `masthead update_crawler_ranges`; missing file: crawlers are verified by DNS only.

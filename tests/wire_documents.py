@@ -1,8 +1,10 @@
 """Builders for the wire documents tests feed to the ingest: RSS 2.0 and ninjs.
 
 Text is escaped as XML text; a story's HTML body goes in `content:encoded` as CDATA, as wire
-services send it. Tests that inject broken or hostile markup on purpose write those bytes by
-hand, beside the test that needs them.
+services send it, so `body` is the way to hand an adapter any markup. Tests that break the
+document itself on purpose (entity attacks, truncated or fuzzed XML, the few bytes format
+detection reads) write those bytes by hand, beside the test that needs them, so that every
+document built here is well formed.
 """
 
 from __future__ import annotations
@@ -57,8 +59,42 @@ def rss(*items: str, title: str = "W", link: str | None = None) -> bytes:
     ).encode()
 
 
+def ninjs_story(
+    *,
+    uri: str,
+    headline: str,
+    body_html: str,
+    version: str = "1",
+    versioncreated: str = "2026-11-28T10:00:00Z",
+    pubstatus: str = "usable",
+    source: str | None = None,
+    **extra: object,
+) -> dict[str, object]:
+    """One ninjs 2 text story (`headlines`, `bodies`, `infosources`); `extra` adds top-level
+    fields or replaces the built ones (`headlines=[...]` for a story with several)."""
+    story: dict[str, object] = {
+        "uri": uri,
+        "type": "text",
+        "version": version,
+        "versioncreated": versioncreated,
+        "pubstatus": pubstatus,
+        "headlines": [{"role": "main", "value": headline}],
+        "bodies": [{"contenttype": "text/html", "value": body_html}],
+    }
+    if source is not None:
+        story["infosources"] = [{"name": source, "role": "source"}]
+    story.update(extra)
+    return story
+
+
+def ninjs(document: dict[str, object] | list[dict[str, object]]) -> bytes:
+    """One story (an object) or several (a list) as a ninjs file."""
+    return json.dumps(document).encode()
+
+
 def ninjs_stories(n: int, *, uri_prefix: str, source: str) -> bytes:
-    """n new stories, each with a byline and a tag, as one ninjs file."""
+    """n new stories, each with a byline and a tag, as one ninjs file; in the flat fields
+    (`headline`, `body_html`, `byline`) where `ninjs_story` has ninjs 2's lists."""
     items = [
         {
             "uri": f"{uri_prefix}{i}",
@@ -72,4 +108,4 @@ def ninjs_stories(n: int, *, uri_prefix: str, source: str) -> bytes:
         }
         for i in range(n)
     ]
-    return json.dumps(items).encode()
+    return ninjs(items)

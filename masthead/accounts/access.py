@@ -8,9 +8,11 @@ so that no shared cache hands one reader's page to another.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import ipaddress
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -19,15 +21,12 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
-from django.utils.html import escape
-from django.utils.text import Truncator
-from lxml import etree
-from lxml import html as lxml_html
 
-from masthead.accounts import crawlers, services
-from masthead.accounts.meter import AccessDecision, Level, Reader, decide
+from masthead.accounts import crawlers, meter_store, services
+from masthead.accounts.meter import AccessDecision, Level, Reader, Reason, decide
 from masthead.accounts.models import MeterRead
 from masthead.lib.net import client_address
+from masthead.text import teaser
 
 if TYPE_CHECKING:
     from masthead.newsroom.models import Article
@@ -53,14 +52,21 @@ class Visitor:
 
     kind: Reader
     user_id: int | None = None
-    # The key the meter counts under ("c:<cookie id>" or "a:<address hash>").
+    # The reader's own meter key: "c:<cookie id>" ("" without a cookie, or for an account).
     meter_key: str = ""
+    # The client address's meter key, "a:<keyed hash>" ("" where addresses are not metered).
+    address_key: str = ""
     # A cookie id issued with this response (the request carried none, or a bad one).
     new_cookie_id: str = ""
 
     @property
     def cookie_key(self) -> str:
         return f"c:{self.new_cookie_id}" if self.new_cookie_id else ""
+
+    @property
+    def own_key(self) -> str:
+        """The key this reader's reads are kept under from now on."""
+        return self.meter_key or self.cookie_key
 
 
 def visitor_cookie_id(request: HttpRequest) -> str:
@@ -77,11 +83,31 @@ def visitor_meter_key(request: HttpRequest) -> str:
     return f"c:{cookie_id}" if cookie_id else ""
 
 
+@functools.cache
+def _trusted_networks(
+    spec: tuple[str, ...],
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(net, strict=False) for net in spec)
+
+
 def address_key(request: HttpRequest) -> str:
-    # Keyed hash: the stored key must not let anyone recover the reader's address (IPv4 space
-    # is small enough to hash exhaustively).
-    material = f"{client_address(request)}|{request.META.get('HTTP_USER_AGENT', '')}"
-    return "a:" + salted_hmac("masthead.accounts.meter.address", material).hexdigest()[:40]
+    """The meter key of the client's address; "" for the paper's own networks or no address.
+
+    The User-Agent is not part of it (changing it must not open a new allowance). An IPv6
+    client is keyed by its /64: one household or phone gets a whole /64 and can pick any
+    address in it. Keyed hash: the stored key must not let anyone recover the address (IPv4
+    space is small enough to hash exhaustively).
+    """
+    raw = client_address(request)
+    if not raw:
+        return ""
+    address = ipaddress.ip_address(raw)
+    trusted = _trusted_networks(tuple(settings.MASTHEAD_METER_TRUSTED_NETWORKS))
+    if any(address in net for net in trusted):
+        return ""
+    if address.version == 6:
+        raw = str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return "a:" + salted_hmac("masthead.accounts.meter.address", raw).hexdigest()[:40]
 
 
 def identify(request: HttpRequest) -> Visitor:
@@ -100,37 +126,14 @@ def identify(request: HttpRequest) -> Visitor:
         return Visitor(Reader.CRAWLER)
     cookie_id = visitor_cookie_id(request)
     if cookie_id:
-        return Visitor(Reader.ANONYMOUS, meter_key=f"c:{cookie_id}")
-    # No cookie: a first visit or a client that keeps none. Metered by address until the
-    # cookie issued now comes back.
+        return Visitor(
+            Reader.ANONYMOUS, meter_key=f"c:{cookie_id}", address_key=address_key(request)
+        )
+    # No cookie: a first visit, a client that keeps none, or a reader who cleared them. A new
+    # cookie is issued; the address's budget is what stops the last of these.
     return Visitor(
-        Reader.COOKIELESS, meter_key=address_key(request), new_cookie_id=uuid.uuid4().hex
+        Reader.COOKIELESS, address_key=address_key(request), new_cookie_id=uuid.uuid4().hex
     )
-
-
-def history(visitor: Visitor, *, since: dt.datetime) -> dict[int, dt.datetime]:
-    if visitor.user_id is not None:
-        rows = MeterRead.objects.filter(user_id=visitor.user_id)
-    elif visitor.meter_key:
-        rows = MeterRead.objects.for_visitor(visitor.meter_key)
-    else:
-        return {}
-    return dict(rows.since(since).values_list("article_id", "first_read_at"))
-
-
-def first_paragraph(body_html: str) -> str:
-    """The body's first paragraph with text, as HTML: all a walled reader is sent of the body."""
-    if not body_html.strip():
-        return ""
-    try:
-        root = lxml_html.fragment_fromstring(body_html, create_parent="div")
-    except (etree.ParserError, ValueError):
-        return ""
-    for p in root.iter("p"):
-        if p.text_content().strip():
-            return lxml_html.tostring(p, encoding="unicode", with_tail=False)
-    text = Truncator(" ".join(root.text_content().split())).words(40)
-    return f"<p>{escape(text)}</p>" if text else ""
 
 
 @dataclass
@@ -174,7 +177,10 @@ class ArticleAccess:
 
     @cached_property
     def lead_html(self) -> str:
-        return "" if self.full else first_paragraph(self.article.body)
+        """What a walled reader is sent of the body: a share of its words (`teaser`)."""
+        if self.full:
+            return ""
+        return teaser.visible_share(self.article.body, settings.MASTHEAD_WALL_VISIBLE_SHARE)
 
 
 def check_article_access(
@@ -184,13 +190,28 @@ def check_article_access(
     now = now or timezone.now()
     window = dt.timedelta(days=settings.MASTHEAD_METER_WINDOW_DAYS)
     level = effective_level(article)
-    visitor = identify(request) if level is not Level.FREE else Visitor(Reader.ANONYMOUS)
-    allowance = (
-        settings.MASTHEAD_METER_COOKIELESS_FREE_ARTICLES
-        if visitor.kind is Reader.COOKIELESS
-        else settings.MASTHEAD_METER_FREE_ARTICLES
+    if level is Level.FREE:
+        visitor = Visitor(Reader.ANONYMOUS)
+    else:
+        visitor = identify(request)
+    allowance = settings.MASTHEAD_METER_FREE_ARTICLES
+    address_allowance = (
+        settings.MASTHEAD_METER_ADDRESS_FREE_ARTICLES if visitor.address_key else None
     )
-    past = history(visitor, since=now - window) if level is not Level.FREE else {}
+    store = meter_store.get_store()
+    past: dict[int, dt.datetime] = {}
+    at_address: dict[int, dt.datetime] | None = None
+    if level is not Level.FREE and visitor.user_id is not None:
+        past = dict(
+            MeterRead.objects.for_user_id(visitor.user_id)
+            .since(now - window)
+            .values_list("article_id", "first_read_at")
+        )
+    elif level is not Level.FREE:
+        keys = [key for key in (visitor.meter_key, visitor.address_key) if key]
+        found = store.histories(keys, since=now - window) if keys else {}
+        past = found.get(visitor.meter_key, {})
+        at_address = found.get(visitor.address_key) if visitor.address_key else None
     decision = decide(
         level=level,
         reader=visitor.kind,
@@ -199,15 +220,24 @@ def check_article_access(
         now=now,
         window=window,
         allowance=allowance,
+        address_history=at_address,
+        address_allowance=address_allowance,
     )
     if decision.full and decision.record:
-        services.record_read(
-            article_id=article.pk,
-            user_id=visitor.user_id,
-            visitor_keys=[k for k in (visitor.meter_key, visitor.cookie_key) if k],
-            now=now,
-            window=window,
-        )
+        if visitor.user_id is not None:
+            services.record_account_read(
+                user_id=visitor.user_id, article_id=article.pk, now=now, window=window
+            )
+        else:
+            limits: dict[str, int | None] = {visitor.own_key: allowance}
+            if visitor.address_key:
+                limits[visitor.address_key] = address_allowance
+            if not store.grant(article.pk, limits=limits, now=now, window=window):
+                # Another request of this reader (or address) took the last free story
+                # between our read of the history and now.
+                decision = replace(
+                    decision, full=False, reason=Reason.METER_EXHAUSTED, record=False, remaining=0
+                )
     return ArticleAccess(
         decision,
         article,

@@ -26,7 +26,7 @@ class Reader(StrEnum):
     """Who is asking, as far as the wall cares."""
 
     ANONYMOUS = "anonymous"  # a visitor with our signed cookie
-    COOKIELESS = "cookieless"  # no valid cookie: metered by a hash of address and user agent
+    COOKIELESS = "cookieless"  # no valid cookie: a new reader, metered by its address
     REGISTERED = "registered"
     SUBSCRIBER = "subscriber"
     STAFF = "staff"
@@ -78,22 +78,31 @@ def decide(
     now: dt.datetime,
     window: dt.timedelta,
     allowance: int,
+    address_history: Mapping[int, dt.datetime] | None = None,
+    address_allowance: int | None = None,
 ) -> AccessDecision:
     """Decide access from the article's level, the reader and the reader's read history.
 
     `history` maps article ids to the time each was first granted to this reader (older rows
-    may be included; only those inside the rolling `window` count). `allowance` is the number
-    of registration-level articles the reader may read per window (the cookieless allowance for
-    a cookieless reader: the caller picks it).
+    may be included; only those inside the rolling `window` count); `allowance` is the number
+    of registration-level articles one reader may read per window.
+
+    `address_history` is what every anonymous reader at the client's address read, and
+    `address_allowance` that address's budget (None: the address is not metered, e.g. the
+    paper's own network). It is what holds the wall when a reader clears cookies: a new cookie
+    starts with an empty history but not with a fresh address. An address is shared (an
+    office, a carrier's NAT), hence a larger budget than one reader's.
 
     Rules, in order:
     - free articles are whole for everyone, and the same for everyone;
     - verified crawlers, staff and subscribers read everything;
     - a story this reader was granted inside the window stays readable (reading the same
-      article twice costs one, and history merged into an account keeps its stories);
+      article twice costs one, and history merged into an account keeps its stories); for a
+      reader with no cookie yet, a story read at its address counts as read;
     - subscriber-level stories are walled for everyone else;
     - registered readers read registration-level stories;
-    - anonymous readers have `allowance` distinct stories per window, then the wall.
+    - anonymous readers have `allowance` distinct stories per window, and their address
+      `address_allowance`, then the wall.
     """
     level = Level(level)
     reader = Reader(reader)
@@ -120,8 +129,13 @@ def decide(
         return grant(Reason.SUBSCRIBER, record=True)
 
     since = now - window
-    recent = {aid for aid, first_read in history.items() if since < first_read <= now}
-    if article_id in recent:
+
+    def inside(reads: Mapping[int, dt.datetime]) -> set[int]:
+        return {aid for aid, first_read in reads.items() if since < first_read <= now}
+
+    recent = inside(history)
+    at_address = inside(address_history or {})
+    if article_id in recent or (reader is Reader.COOKIELESS and article_id in at_address):
         return grant(Reason.ALREADY_READ, record=False)
     if level is Level.SUBSCRIBERS:
         return AccessDecision(
@@ -130,9 +144,11 @@ def decide(
     if reader is Reader.REGISTERED:
         return grant(Reason.REGISTERED, record=True)
 
-    used = len(recent)
-    if used < allowance:
-        return grant(Reason.METERED, record=True, remaining=allowance - used - 1)
+    left = allowance - len(recent)
+    if address_allowance is not None:
+        left = min(left, address_allowance - len(at_address - {article_id}))
+    if left > 0:
+        return grant(Reason.METERED, record=True, remaining=left - 1)
     return AccessDecision(
         False,
         level,

@@ -33,6 +33,9 @@ class MeterReadQuerySet(models.QuerySet["MeterRead"]):
     def for_user(self, user: User) -> MeterReadQuerySet:
         return self.filter(user=user)
 
+    def for_user_id(self, user_id: int) -> MeterReadQuerySet:
+        return self.filter(user_id=user_id)
+
     def since(self, when: dt.datetime) -> MeterReadQuerySet:
         return self.filter(first_read_at__gt=when)
 
@@ -40,10 +43,11 @@ class MeterReadQuerySet(models.QuerySet["MeterRead"]):
 class MeterRead(models.Model):
     """One story granted to one reader: the meter's server-side history.
 
-    A row belongs either to an anonymous visitor (`visitor_key`: "c:" + the signed cookie's id,
-    or "a:" + a hash of address and user agent for a client that keeps no cookies) or to an
-    account (`user`); deleting the account deletes its rows. Keeping the history on the server
-    is what makes the meter hold when the reader clears or edits cookies.
+    A row belongs either to an account (`user`; deleting the account deletes its rows) or, on a
+    paper without Redis, to an anonymous meter key (`visitor_key`: "c:" + the signed cookie's
+    id, or "a:" + a keyed hash of the client's address; see `meter_store`). Keeping the history
+    on the server, per cookie and per address, is what makes the meter hold when the reader
+    clears or edits cookies.
     """
 
     visitor_key = models.CharField(max_length=80, blank=True)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
+from masthead.accounts import meter_store
 from masthead.accounts.models import MeterRead, User
 
 
@@ -55,9 +55,9 @@ def merge_visitor_history(*, user: User, visitor_key: str) -> int:
         .values_list("article_id", "first_read_at")
     )
     added: list[MeterRead] = []
-    for article_id, first_read_at in MeterRead.objects.for_visitor(visitor_key).values_list(
-        "article_id", "first_read_at"
-    ):
+    window = dt.timedelta(days=settings.MASTHEAD_METER_WINDOW_DAYS)
+    theirs = meter_store.get_store().histories([visitor_key], since=timezone.now() - window)
+    for article_id, first_read_at in theirs[visitor_key].items():
         if article_id not in mine:
             added.append(MeterRead(user=user, article_id=article_id, first_read_at=first_read_at))
         elif first_read_at < mine[article_id]:
@@ -69,37 +69,19 @@ def merge_visitor_history(*, user: User, visitor_key: str) -> int:
     return len(added)
 
 
-def record_read(
-    *,
-    article_id: int,
-    user_id: int | None,
-    visitor_keys: Iterable[str],
-    now: dt.datetime,
-    window: dt.timedelta,
+def record_account_read(
+    *, user_id: int, article_id: int, now: dt.datetime, window: dt.timedelta
 ) -> None:
-    """Note that a story was granted: to the account, or under each of the visitor's keys.
+    """Note that a story was granted to an account (anonymous reads go to `meter_store`).
 
-    Two queries whatever the number of keys (this runs on every metered page view): insert,
-    ignoring rows that exist (a re-read, or two tabs racing), then restart any row older than
-    the window, so the story counts again as a rolling window wants.
+    Two queries: insert, ignoring a row that exists (a re-read, or two tabs racing), then
+    restart a row older than the window, so the story counts again as a rolling window wants.
     """
-    rows = (
-        [MeterRead(user_id=user_id, visitor_key="", article_id=article_id, first_read_at=now)]
-        if user_id is not None
-        else [
-            MeterRead(visitor_key=key, article_id=article_id, first_read_at=now)
-            for key in visitor_keys
-        ]
+    MeterRead.objects.bulk_create(
+        [MeterRead(user_id=user_id, article_id=article_id, first_read_at=now)],
+        ignore_conflicts=True,
     )
-    if not rows:
-        return
-    MeterRead.objects.bulk_create(rows, ignore_conflicts=True)
-    owners = (
-        Q(user_id=user_id)
-        if user_id is not None
-        else Q(user__isnull=True, visitor_key__in=[row.visitor_key for row in rows])
-    )
-    MeterRead.objects.filter(owners, article_id=article_id).filter(
+    MeterRead.objects.filter(user_id=user_id, article_id=article_id).filter(
         first_read_at__lte=now - window
     ).update(first_read_at=now)
 

@@ -18,7 +18,7 @@ def _accounts_settings(settings, tmp_path):
     and a crawler ranges file that exists."""
     settings.MASTHEAD_CRAWLER_DNS_CHECK = False
     settings.MASTHEAD_METER_FREE_ARTICLES = 3
-    settings.MASTHEAD_METER_COOKIELESS_FREE_ARTICLES = 5
+    settings.MASTHEAD_METER_ADDRESS_FREE_ARTICLES = 5
     settings.MASTHEAD_METER_WINDOW_DAYS = 30
     settings.MASTHEAD_TRUSTED_PROXIES = 0
     ranges = tmp_path / "googlebot.json"
@@ -49,15 +49,20 @@ def reader(db) -> User:
 
 @pytest.fixture
 def make_story(db) -> Callable[..., object]:
-    """Wire stories (registration level by rule) with a secret in the second paragraph."""
+    """Wire stories (registration level by rule) with a secret in the second paragraph.
+
+    49 words: the walled face's quarter is the first paragraph's 12."""
 
     def make(**kwargs):
         article = ArticleFactory(**kwargs)
         if "body" not in kwargs:
             article.body = (
-                f"<p>Lead paragraph {article.pk}.</p>"
-                f"<p>SECRET-FULL-TEXT-{article.pk} second paragraph.</p>"
-                f"<p>Third paragraph of {article.pk}.</p>"
+                f"<p>Lead paragraph {article.pk} opens the story with one sentence of twelve"
+                " words.</p>"
+                f"<p>SECRET-FULL-TEXT-{article.pk} second paragraph carries the detail that only"
+                " a reader with the whole story may see today.</p>"
+                f"<p>Third paragraph of {article.pk} ends the story with a quote, a date and a"
+                " place for the record.</p>"
             )
             article.save(update_fields=["body"])
         return article

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from masthead.accounts.access import effective_level, first_paragraph
+from masthead.accounts.access import effective_level
 from masthead.accounts.meter import Level
 from masthead.newsroom.models import Access
 from tests.factories import ArticleFactory, SectionFactory, SourceFactory, StaffSourceFactory
@@ -35,19 +35,3 @@ def test_the_section_default_applies_to_staff_stories():
     section = SectionFactory(default_access=Access.SUBSCRIBERS)
     story = ArticleFactory(source=StaffSourceFactory(), sections=[section])
     assert effective_level(story) is Level.SUBSCRIBERS
-
-
-@pytest.mark.parametrize(
-    ("body", "lead"),
-    [
-        ("<p>One.</p><p>Two.</p>", "<p>One.</p>"),
-        (
-            '<figure><img src="x.jpg" alt=""></figure><p> </p><p>First <b>real</b>.</p><p>Two</p>',
-            "<p>First <b>real</b>.</p>",
-        ),
-        ("Just text with no paragraphs at all.", "<p>Just text with no paragraphs at all.</p>"),
-        ("", ""),
-    ],
-)
-def test_the_lead_is_the_first_paragraph_with_text(body, lead):
-    assert first_paragraph(body) == lead

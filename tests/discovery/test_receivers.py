@@ -18,7 +18,7 @@ from masthead.discovery.tasks import (
 )
 from masthead.newsroom import actions
 from masthead.newsroom.actors import Actor
-from masthead.newsroom.models import Article, Authorship
+from masthead.newsroom.models import Access, Article, Authorship
 from tests.factories import AuthorFactory, TagFactory
 from tests.wire_documents import rss, rss_item
 
@@ -209,7 +209,9 @@ def published_story(django_capture_on_commit_callbacks) -> Article:
 
     with django_capture_on_commit_callbacks(execute=True):
         story = ArticleFactory(
-            headline="Harbour pilots strike", body="<p>The harbour is closed to ships.</p>"
+            headline="Harbour pilots strike",
+            body="<p>The harbour is closed to ships.</p>",
+            access=Access.FREE,  # the whole body is searchable
         )
     run_pending_refreshes()  # with the database queue: the worker has caught up
     assert SearchEntry.objects.filter(article_id=story.pk).exists()

@@ -26,7 +26,9 @@ def _ids(page) -> list[int]:
 
 def test_it_finds_stories_by_headline_body_tags_dateline_and_byline(make_story, frozen):
     by_headline = make_story(headline="Lighthouse keeper retires", body="<p>Nothing else.</p>")
-    by_body = make_story(headline="Quiet week", body="<p>The ferry timetable changes.</p>")
+    by_body = make_story(
+        headline="Quiet week", body="<p>The ferry timetable changes.</p>", access=Access.FREE
+    )
     by_tag = make_story(headline="Market day", tags=[TagFactory(name="Oysters")])
     by_dateline = make_story(headline="Storm notes", dateline="Tillamook, Ore.")
     by_author = make_story(headline="Column", authors=[AuthorFactory(name="Marisol Quintero")])
@@ -47,6 +49,7 @@ def test_it_ranks_headline_matches_above_body_mentions(make_story, frozen):
         headline="Council minutes",
         body="<p>A word on the salmon run.</p>",
         published_at=NOW_MINUS(2),
+        access=Access.FREE,
     )
     about = make_story(
         headline="Salmon run returns to the Alder",
@@ -87,14 +90,24 @@ def test_it_escapes_story_text_in_snippets(make_story, frozen):
     assert "<mark>Tide</mark>" in hit.snippet_html
 
 
-def test_it_never_puts_walled_body_text_in_a_snippet(make_story, frozen):
+def test_it_finds_a_walled_story_only_by_what_a_walled_reader_sees(make_story, frozen):
+    """Search must not be an oracle for the hidden paragraphs: matched on the headline, the
+    summary and the visible quarter (the first of four equal paragraphs), never the rest."""
+    paragraphs = [
+        "The council met on Tuesday to talk about the harbour budget again.",
+        "The secret figure is zebrafish million according to two people in the room.",
+        "A vote on the plan is set for next month after a public hearing.",
+        "The mayor declined to comment on the figure when asked on Wednesday.",
+    ]
     walled = make_story(
         headline="Budget talks",
         summary="Negotiators met again.",
-        body="<p>The secret figure is zebrafish million.</p>",
+        body="".join(f"<p>{p}</p>" for p in paragraphs),
         access=Access.SUBSCRIBERS,
     )
-    page = search_page(["zebrafish"], SearchFilters())
+    assert _ids(search_page(["zebrafish"], SearchFilters())) == []
+    assert _ids(search_page(["mayor"], SearchFilters())) == []
+    page = search_page(["tuesday"], SearchFilters())
     assert _ids(page) == [walled.pk]
     assert "zebrafish" not in page.object_list[0].snippet_html
     assert page.object_list[0].snippet_html == "Negotiators met again."

@@ -96,7 +96,7 @@ def test_it_passes_accessibility_checks_on_search_account_and_wall_pages(
     chromium, live_server, site_content, settings
 ):
     settings.MASTHEAD_METER_FREE_ARTICLES = 0  # the first wire story meets the wall
-    settings.MASTHEAD_METER_COOKIELESS_FREE_ARTICLES = 0
+    settings.MASTHEAD_METER_ADDRESS_FREE_ARTICLES = 0
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     paths = {

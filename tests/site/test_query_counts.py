@@ -81,7 +81,9 @@ def test_it_runs_a_constant_small_number_of_queries_per_page(client, page):
     urls2 = dict(urls, article=more["articles"][0].get_absolute_url())
     second = count(client, urls2[page])
     assert first == second, f"{page}: {first} queries with little data, {second} with more"
-    assert second <= 20, f"{page}: {second} queries"
+    # An anonymous article read also checks and records the meter in the database (the
+    # embedded default keeps it there): a savepoint, the read and the write.
+    assert second <= 22, f"{page}: {second} queries"
 
 
 def test_it_pads_related_in_a_constant_small_number_of_queries(client):

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from masthead.newsroom.models import Article
 from masthead.wire.models import Feed
 from masthead.wire.views import expected_signature
+from tests.wire_documents import ninjs, ninjs_story
 
 pytestmark = pytest.mark.django_db
-ITEM = json.dumps(
-    {
-        "uri": "urn:push:1",
-        "headline": "Pushed story",
-        "body_html": "<p>Hi</p>",
-        "versioncreated": "2026-11-28T10:00:00Z",
-    }
-).encode()
+ITEM = ninjs(ninjs_story(uri="urn:push:1", headline="Pushed story", body_html="<p>Hi</p>"))
 
 
 @pytest.fixture

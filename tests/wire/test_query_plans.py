@@ -17,6 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from masthead.wire.ingest import ingest_bytes
+from tests.wire_documents import ninjs, ninjs_story
 
 pytestmark = pytest.mark.django_db
 
@@ -24,18 +25,16 @@ WATCHED = ('"newsroom_article"', '"wire_wireitemversion"')
 
 
 def _ninjs(uri: str, version: str, headline: str, **extra) -> bytes:
-    doc = {
-        "uri": uri,
-        "type": "text",
-        "version": version,
-        "versioncreated": f"2026-11-28T1{version}:00:00Z",
-        "pubstatus": "usable",
-        "headlines": [{"role": "main", "value": headline}],
-        "bodies": [{"contenttype": "text/html", "value": f"<p>{headline}, in full.</p>"}],
-        "infosources": [{"name": "Plan Press", "role": "source"}],
+    story = ninjs_story(
+        uri=uri,
+        version=version,
+        versioncreated=f"2026-11-28T1{version}:00:00Z",
+        headline=headline,
+        body_html=f"<p>{headline}, in full.</p>",
+        source="Plan Press",
         **extra,
-    }
-    return json.dumps(doc).encode()
+    )
+    return ninjs(story)
 
 
 def _full_scans(sql: str) -> list[str]:

@@ -13,7 +13,9 @@ from masthead.newsroom.models import Article, ArticleRevision, Source
 from masthead.newsroom.signals import article_changed
 from masthead.wire.ingest import ingest_bytes
 from masthead.wire.models import Feed, IngestLog, WireItemVersion
+from tests import wire_documents
 from tests.factories import SectionFactory, TagFactory
+from tests.wire_documents import ninjs_story
 
 NOW = dt.datetime(2026, 11, 28, 18, 0, tzinfo=dt.UTC)
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -26,32 +28,29 @@ def _frozen():
 
 
 def ninjs(uri="urn:test:story-1", version="1", when="2026-11-28T10:00:00Z", **extra) -> bytes:
-    doc = {
-        "uri": uri,
-        "type": "text",
-        "version": version,
-        "versioncreated": when,
+    """The ferry-plan story every test here starts from, as a ninjs file; `extra` changes it."""
+    fields = {
         "firstcreated": "2026-11-28T09:00:00Z",
-        "pubstatus": "usable",
-        "headlines": [{"role": "main", "value": "Harbour council approves ferry plan"}],
-        "bodies": [
-            {
-                "contenttype": "text/html",
-                "value": "<p>PORT ALDER, Ore. (CP) — The council voted.</p><p>More.</p>",
-            }
-        ],
         "bylines": [{"byline": "By Ana Ruiz"}],
         "located": "Port Alder, Oregon",
-        "infosources": [{"name": "Test Press", "role": "source"}],
         "copyrightholder": "Test Press Agency",
         "copyrightnotice": "© 2026 Test Press Agency",
         "subjects": [
             {"uri": "http://cv.iptc.org/newscodes/mediatopic/04000000", "name": "economy"},
             {"name": "Ferries", "uri": "https://x.example/t/f"},
         ],
+        **extra,
     }
-    doc.update(extra)
-    return json.dumps(doc).encode()
+    story = ninjs_story(
+        uri=uri,
+        version=version,
+        versioncreated=when,
+        headline="Harbour council approves ferry plan",
+        body_html="<p>PORT ALDER, Ore. (CP) — The council voted.</p><p>More.</p>",
+        source="Test Press",
+        **fields,
+    )
+    return wire_documents.ninjs(story)
 
 
 def ingest(data: bytes, **kwargs):
@@ -285,8 +284,10 @@ def test_it_cleans_text_and_sanitises_html():
 
 def test_it_quarantines_a_bad_item_and_lets_the_rest_in():
     good = json.loads(ninjs())
-    data = json.dumps([good, {"pubstatus": "usable"}, {"uri": "x", "pubstatus": "replaced"}])
-    summary = ingest(data.encode())
+    data = wire_documents.ninjs(
+        [good, {"pubstatus": "usable"}, {"uri": "x", "pubstatus": "replaced"}]
+    )
+    summary = ingest(data)
     assert (summary.new, summary.errors) == (1, 2)
     reasons = set(IngestLog.objects.filter(action="error").values_list("reason", flat=True))
     assert reasons == {"ninjs item has no uri or guid", "unknown pubstatus 'replaced'"}

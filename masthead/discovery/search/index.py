@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from django.conf import settings
 from django.db import transaction
 
 from masthead.discovery.models import SearchEntry
 from masthead.discovery.search.text import plain_text
-from masthead.newsroom.models import Article
+from masthead.newsroom.models import Access, Article
+from masthead.text.teaser import visible_text
 
 
 def _indexable(article: Article) -> bool:
@@ -39,11 +41,17 @@ def entry_for(article: Article) -> SearchEntry:
     # Callers index only `_indexable` stories; an entry without a date could never be saved.
     if article.published_at is None:
         raise ValueError(f"story {article.pk} has no publication date to index")
+    # A walled story is found only by what a walled reader may see of it: an index of the whole
+    # body would answer questions about its hidden paragraphs (and show them in snippets).
+    if article.effective_access == Access.FREE:
+        body = plain_text(article.body)
+    else:
+        body = visible_text(article.body, settings.MASTHEAD_WALL_VISIBLE_SHARE)
     return SearchEntry(
         article_id=article.pk,
         headline=plain_text(article.headline),
         summary=plain_text(article.summary),
-        body=plain_text(article.body),
+        body=body,
         meta=plain_text(meta),
         published_at=article.published_at,
         embargo_until=article.embargo_until,
