@@ -244,8 +244,14 @@ MASTHEAD_CRAWLER_RANGES_PATH = Path(
 MASTHEAD_CRAWLER_DNS_CHECK = envbool("MASTHEAD_CRAWLER_DNS_CHECK", "true")
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
 MASTHEAD_TRUSTED_PROXIES = envint("MASTHEAD_TRUSTED_PROXIES", "0")
+# Password guessing (accounts/throttle.py): attempts free per account and per client address,
+# then each attempt waits for the previous one's delay, which doubles from DELAY to MAX_DELAY;
+# counts are forgotten WINDOW seconds after an account's or address's last attempt.
 MASTHEAD_SIGNIN_MAX_FAILURES = envint("MASTHEAD_SIGNIN_MAX_FAILURES", "5")
-MASTHEAD_SIGNIN_LOCKOUT_SECONDS = envint("MASTHEAD_SIGNIN_LOCKOUT_SECONDS", "900")
+MASTHEAD_SIGNIN_ADDRESS_MAX_FAILURES = envint("MASTHEAD_SIGNIN_ADDRESS_MAX_FAILURES", "10")
+MASTHEAD_SIGNIN_DELAY_SECONDS = envint("MASTHEAD_SIGNIN_DELAY_SECONDS", "30")
+MASTHEAD_SIGNIN_MAX_DELAY_SECONDS = envint("MASTHEAD_SIGNIN_MAX_DELAY_SECONDS", "900")
+MASTHEAD_SIGNIN_WINDOW_SECONDS = envint("MASTHEAD_SIGNIN_WINDOW_SECONDS", "86400")
 MASTHEAD_EMAIL_VERIFICATION_MAX_AGE = envint("MASTHEAD_EMAIL_VERIFICATION_MAX_AGE", "259200")
 # Requests that send mail or create rows, per client address per hour (and reset emails per
 # address asked for), so a script cannot mass-register or mail-bomb a reader.

@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from masthead.accounts.forms import AdminSignInForm
+
 admin.site.site_header = "Masthead newsroom"
 admin.site.site_title = "Masthead"
+admin.site.login_form = AdminSignInForm  # throttled like the readers' sign-in
 
 urlpatterns = [
     path("admin/", admin.site.urls),

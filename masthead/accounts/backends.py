@@ -1,4 +1,8 @@
-"""Sign-in by email address (readers) or username (staff in the admin)."""
+"""Sign-in by email address (readers) or username (staff in the admin), throttled.
+
+The throttle sits here, not in a form, so that every `authenticate()` with a request (the
+reader's sign-in, the admin's login, anything added later) is slowed alike.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+
+from masthead.accounts import throttle
 
 if TYPE_CHECKING:
     from masthead.accounts.models import User
@@ -26,6 +33,13 @@ class EmailOrUsernameBackend(ModelBackend):
         if not username or password is None:
             return None
         identifier = username.strip()
+        if request is not None:
+            wait = throttle.attempt(request, identifier)
+            if wait:
+                throttle.refuse(request, wait)
+                # Stops authenticate() here (no other backend is asked) without checking the
+                # password: a refused guess learns nothing.
+                raise PermissionDenied("sign-in throttled")
         user = None
         if "@" in identifier:
             user = user_model._default_manager.filter(email__iexact=identifier).first()
@@ -37,5 +51,6 @@ class EmailOrUsernameBackend(ModelBackend):
             user_model().set_password(password)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
+            throttle.succeeded(identifier)
             return user
         return None

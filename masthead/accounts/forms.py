@@ -5,26 +5,47 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 from masthead.accounts import throttle
 from masthead.accounts.models import User
 from masthead.accounts.services import normalize_email
 
+THROTTLED = (
+    "Too many failed sign-in attempts. Please wait %(wait)s and try again, or reset your "
+    "password."
+)
 
-class SignInForm(AuthenticationForm):
-    """Email and password, refused for a while after too many failures (per account, per
-    client address), whether or not the password would have been right."""
+
+class ThrottledSignInMixin:
+    """Explains a refusal of the throttle (which the authentication backend enforces) instead
+    of the form's "wrong password"."""
+
+    request: Any
+
+    def clean(self) -> dict[str, Any]:
+        try:
+            return super().clean()  # type: ignore[misc]
+        except ValidationError:
+            wait = throttle.wait_of(self.request)
+            if wait:
+                raise ValidationError(
+                    THROTTLED, code="throttled", params={"wait": throttle.describe_wait(wait)}
+                ) from None
+            raise
+
+
+class SignInForm(ThrottledSignInMixin, AuthenticationForm):
+    """Email and password, slowed after too many failures (per account, per client address),
+    whether or not the password would have been right."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": "That email address and password do not match an account.",
-        "throttled": (
-            "Too many failed sign-in attempts. Please wait %(minutes)s minutes and try again, "
-            "or reset your password."
-        ),
     }
 
     def __init__(self, request: Any = None, *args: Any, **kwargs: Any) -> None:
@@ -37,34 +58,48 @@ class SignInForm(AuthenticationForm):
             username.max_length = 254
         username.widget.attrs.update(maxlength=254, autocomplete="email")
 
-    def clean(self) -> dict[str, Any]:
-        identifier = self.cleaned_data.get("username")
-        password = self.cleaned_data.get("password")
-        if not identifier or not password:
-            return super().clean()
-        if self.request is not None and throttle.is_locked(self.request, identifier):
+
+class AdminSignInForm(ThrottledSignInMixin, AdminAuthenticationForm):
+    """The back office's login, throttled like the readers' (it checks passwords of the
+    accounts that can publish)."""
+
+
+def check_current_password(request: HttpRequest | None, user: User, password: str) -> None:
+    """A signed-in reader's password, checked again (changing the address or the password,
+    deleting the account), slowed like sign-in: a stolen session must not become a way to
+    guess the password."""
+    identifier = user.email or user.get_username()
+    if request is not None:
+        wait = throttle.attempt(request, identifier)
+        if wait:
             raise ValidationError(
-                self.error_messages["throttled"],
-                code="throttled",
-                params={"minutes": throttle.lockout_minutes()},
+                THROTTLED, code="throttled", params={"wait": throttle.describe_wait(wait)}
             )
-        try:
-            cleaned = super().clean()
-        except ValidationError as exc:
-            if self.request is not None:
-                throttle.record_failure(self.request, identifier)
-            raise exc
-        throttle.clear_account(identifier)
-        return cleaned
+    if not user.check_password(password):
+        raise ValidationError("That is not your current password.", code="password_incorrect")
+    throttle.succeeded(identifier)
 
 
 class _PasswordMixin:
+    user: User
+    request: HttpRequest | None
+
     def _check_password(self, user: User) -> str:
         # Mixed into forms only, which have `cleaned_data` by the time they are cleaned.
         password = self.cleaned_data.get("password", "")  # type: ignore[attr-defined]
-        if not user.check_password(password):
-            raise ValidationError("That is not your current password.", code="password_incorrect")
+        check_current_password(self.request, user, password)
         return password
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    def __init__(self, user: User, *args: Any, request: HttpRequest | None = None, **kwargs: Any):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self) -> str:
+        old_password = self.cleaned_data["old_password"]
+        check_current_password(self.request, self.user, old_password)
+        return old_password
 
 
 class SignUpForm(forms.Form):
@@ -117,8 +152,11 @@ class ChangeEmailForm(_PasswordMixin, forms.Form):
     email = forms.EmailField(label="New email address", max_length=254)
     password = forms.CharField(label="Current password", strip=False, widget=forms.PasswordInput)
 
-    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, user: User, *args: Any, request: HttpRequest | None = None, **kwargs: Any
+    ) -> None:
         self.user = user
+        self.request = request
         super().__init__(*args, **kwargs)
 
     def clean_email(self) -> str:
@@ -139,8 +177,11 @@ class DeleteAccountForm(_PasswordMixin, forms.Form):
         label="I understand that my account and its reading history will be deleted."
     )
 
-    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, user: User, *args: Any, request: HttpRequest | None = None, **kwargs: Any
+    ) -> None:
         self.user = user
+        self.request = request
         super().__init__(*args, **kwargs)
 
     def clean_password(self) -> str:

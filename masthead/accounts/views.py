@@ -21,7 +21,13 @@ from django.views.generic import FormView, TemplateView
 
 from masthead.accounts import emails, services, throttle
 from masthead.accounts.access import visitor_meter_key
-from masthead.accounts.forms import ChangeEmailForm, DeleteAccountForm, SignInForm, SignUpForm
+from masthead.accounts.forms import (
+    ChangeEmailForm,
+    DeleteAccountForm,
+    SignInForm,
+    SignUpForm,
+    ThrottledPasswordChangeForm,
+)
 from masthead.accounts.models import User
 
 TOO_MANY = "Too many requests from your network. Please try again in an hour."
@@ -111,7 +117,7 @@ class ChangeEmailView(LoginRequiredMixin, FormView):
     success_url = reverse_lazy("accounts:account")
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        return {"user": self.request.user, **super().get_form_kwargs()}
+        return {"user": self.request.user, "request": self.request, **super().get_form_kwargs()}
 
     def form_valid(self, form: ChangeEmailForm) -> HttpResponse:
         user = services.change_email(user=self.request.user, email=form.cleaned_data["email"])
@@ -123,8 +129,12 @@ class ChangeEmailView(LoginRequiredMixin, FormView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = ThrottledPasswordChangeForm
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:account")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"request": self.request, **super().get_form_kwargs()}
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
@@ -139,7 +149,7 @@ class DeleteAccountView(LoginRequiredMixin, FormView):
     success_url = reverse_lazy("site:home")
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        return {"user": self.request.user, **super().get_form_kwargs()}
+        return {"user": self.request.user, "request": self.request, **super().get_form_kwargs()}
 
     def form_valid(self, form: DeleteAccountForm) -> HttpResponse:
         user = self.request.user
@@ -213,8 +223,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         # The owner proved control of the mailbox: lift a lockout others' guessing caused.
-        if form.user.email:
-            throttle.clear_account(form.user.email)
+        for identifier in {form.user.email, form.user.get_username()} - {""}:
+            throttle.succeeded(identifier)
         return response
 
 

@@ -17,6 +17,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from masthead.accounts.checks import counters_warning
+
 
 class Command(BaseCommand):
     help = "Run the web server (gunicorn) and, unless --no-worker, the task worker and poller."
@@ -66,6 +68,8 @@ class Command(BaseCommand):
             f"Serving on http://{options['bind']}/ with {options['workers']} web workers"
             + ("" if options["no_worker"] else ", a task worker and the wire poller")
         )
+        if warning := counters_warning(options["workers"]):
+            self.stderr.write(self.style.WARNING(f"Warning: {warning}"))
         sys.stdout.flush()
         self.supervise({name: subprocess.Popen(argv, env=env) for name, argv in commands.items()})  # noqa: S603
 
