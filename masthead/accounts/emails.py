@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
@@ -39,4 +41,31 @@ def send_verification_email(request: HttpRequest, user: User) -> None:
         message=render_to_string("accounts/email/verify_body.txt", context),
         from_email=None,
         recipient_list=[user.email],
+    )
+
+
+def send_sign_up_link(request: HttpRequest, *, email: str, token: str) -> None:
+    """The link that creates the account (`services.complete_sign_up`)."""
+    url = request.build_absolute_uri(reverse("accounts:signup_confirm", args=[token]))
+    _send(email, "signup_link", {"url": url})
+
+
+def send_account_exists(request: HttpRequest, *, email: str, next_url: str) -> None:
+    """Someone asked to sign up with an address that has an account: tell its owner, not
+    the form (which would tell anyone who asked)."""
+    query = f"?next={quote(next_url)}" if next_url else ""
+    context = {
+        "signin_url": request.build_absolute_uri(reverse("accounts:login") + query),
+        "reset_url": request.build_absolute_uri(reverse("accounts:password_reset")),
+    }
+    _send(email, "account_exists", context)
+
+
+def _send(email: str, template: str, context: dict[str, str]) -> None:
+    context = {**context, "email": email, "paper_name": settings.PAPER_NAME}
+    send_mail(
+        subject=render_to_string(f"accounts/email/{template}_subject.txt", context).strip(),
+        message=render_to_string(f"accounts/email/{template}_body.txt", context),
+        from_email=None,
+        recipient_list=[email],
     )

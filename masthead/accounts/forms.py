@@ -16,8 +16,7 @@ from masthead.accounts.models import User
 from masthead.accounts.services import normalize_email
 
 THROTTLED = (
-    "Too many failed sign-in attempts. Please wait %(wait)s and try again, or reset your "
-    "password."
+    "Too many failed sign-in attempts. Please wait %(wait)s and try again, or reset your password."
 )
 
 
@@ -122,16 +121,8 @@ class SignUpForm(forms.Form):
     )
 
     def clean_email(self) -> str:
-        email = normalize_email(self.cleaned_data["email"])
-        if User.objects.filter(email__iexact=email).exists():
-            # Sign-up must say so (the reader needs to know what to do); the password reset
-            # form, which anyone can fill with anyone's address, never does.
-            raise ValidationError(
-                "An account with this email address already exists. Sign in, or reset your "
-                "password if you have forgotten it.",
-                code="duplicate_email",
-            )
-        return email
+        # Whether the address has an account is not the form's to say: the email does.
+        return normalize_email(self.cleaned_data["email"])
 
     def clean(self) -> dict[str, Any]:
         # Form.clean() returns `cleaned_data` (its return is typed optional, for subclasses

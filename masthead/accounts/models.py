@@ -85,3 +85,25 @@ class MeterRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user or self.visitor_key} read {self.article_id}"
+
+
+class PendingSignUp(models.Model):
+    """A sign-up waiting for its reader to open the link we emailed.
+
+    The account is created only when the link is used: that proves the mailbox, and lets
+    sign-up answer the same whether or not the address already has an account (an existing
+    owner is emailed instead), so the form tells no one who reads the paper. Each request is
+    its own row, so a stranger's sign-up with your address cannot set the password of yours.
+    Only a hash of the link's token is kept.
+    """
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    email = models.EmailField(max_length=254)
+    password = models.CharField(max_length=128)  # hashed, as User.password
+    display_name = models.CharField(max_length=150, blank=True)
+    visitor_key = models.CharField(max_length=80, blank=True)
+    next_url = models.CharField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"sign-up of {self.email} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import secrets
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
 from masthead.accounts import meter_store
-from masthead.accounts.models import MeterRead, User
+from masthead.accounts.models import MeterRead, PendingSignUp, User
 
 
 def normalize_email(address: str) -> str:
@@ -41,6 +45,80 @@ def register_reader(
 
 
 @transaction.atomic
+@dataclass(frozen=True)
+class SignUpStarted:
+    """What `start_sign_up` did: a link to send (`token`), or an existing account to tell."""
+
+    email: str
+    token: str = ""
+    account_exists: bool = False
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_sign_up(
+    *, email: str, password: str, display_name: str = "", visitor_key: str = "", next_url: str = ""
+) -> SignUpStarted:
+    """Keep a sign-up until its link is opened (`PendingSignUp`), or note that the address
+    already has an account. The password is hashed either way, so both take the same time."""
+    email = normalize_email(email)
+    hashed = make_password(password)
+    now = timezone.now()
+    max_age = dt.timedelta(seconds=settings.MASTHEAD_EMAIL_VERIFICATION_MAX_AGE)
+    PendingSignUp.objects.filter(created_at__lt=now - max_age).delete()
+    if User.objects.filter(email__iexact=email).exists():
+        return SignUpStarted(email=email, account_exists=True)
+    token = secrets.token_urlsafe(32)
+    PendingSignUp.objects.create(
+        token_hash=_token_hash(token),
+        email=email,
+        password=hashed,
+        display_name=display_name.strip(),
+        visitor_key=visitor_key,
+        next_url=next_url,
+        created_at=now,
+    )
+    return SignUpStarted(email=email, token=token)
+
+
+def pending_sign_up(token: str) -> PendingSignUp | None:
+    """The unexpired sign-up a link's token names, or None."""
+    max_age = dt.timedelta(seconds=settings.MASTHEAD_EMAIL_VERIFICATION_MAX_AGE)
+    return PendingSignUp.objects.filter(
+        token_hash=_token_hash(token), created_at__gte=timezone.now() - max_age
+    ).first()
+
+
+@transaction.atomic
+def complete_sign_up(*, token: str, visitor_key: str = "") -> tuple[User | None, str]:
+    """Create the account a sign-up link names (its address now proven), with the reading
+    history of the visitor who signed up and of the one who opened the link.
+
+    Returns (the new user, the `next` it asked for), or (None, "") for a link that is unknown,
+    used or expired, or whose address got an account meanwhile (the reader should sign in).
+    """
+    pending = pending_sign_up(token)
+    if pending is None:
+        return None, ""
+    # Every pending sign-up of the address ends here: one of them made the account.
+    PendingSignUp.objects.filter(email=pending.email).delete()
+    if User.objects.filter(email__iexact=pending.email).exists():
+        return None, ""
+    user = User(
+        username=f"reader-{uuid.uuid4().hex[:20]}",
+        email=pending.email,
+        display_name=pending.display_name,
+        password=pending.password,
+        email_verified=True,
+    )
+    user.save()
+    for key in dict.fromkeys(k for k in (pending.visitor_key, visitor_key) if k):
+        merge_visitor_history(user=user, visitor_key=key)
+    return user, pending.next_url
+
+
 def merge_visitor_history(*, user: User, visitor_key: str) -> int:
     """Copy an anonymous visitor's reads into the account; returns how many were added.
 

@@ -66,44 +66,103 @@ class SignOutView(auth_views.LogoutView):
 
 
 class SignUpView(FormView):
+    """Sign-up answers the same whether or not the address has an account: "check your email".
+
+    The email says the rest (a link that creates the account, or "you already have one"), so
+    the form is no way to learn who reads the paper. Every POST counts against the address's
+    hourly allowance, before validation, so probing costs the same as signing up.
+    """
+
     form_class = SignUpForm
     template_name = "accounts/signup.html"
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
-            return HttpResponseRedirect(self.get_success_url())
+            return HttpResponseRedirect(self.get_next() or resolve_url(settings.LOGIN_REDIRECT_URL))
         return super().dispatch(request, *args, **kwargs)
 
     def get_next(self) -> str:
         candidate = self.request.POST.get("next") or self.request.GET.get("next")
         return safe_next(self.request, candidate)
 
-    def get_success_url(self) -> str:
-        return self.get_next() or resolve_url(settings.LOGIN_REDIRECT_URL)
-
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(next=self.get_next(), **kwargs)
 
-    def form_valid(self, form: SignUpForm) -> HttpResponse:
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if throttle.over_address_rate(
-            self.request, "signup", limit=settings.MASTHEAD_SIGNUP_MAX_PER_HOUR, seconds=3600
+            request, "signup", limit=settings.MASTHEAD_SIGNUP_MAX_PER_HOUR, seconds=3600
         ):
+            form = self.get_form()
+            form.is_valid()
             form.add_error(None, TOO_MANY)
             return self.render_to_response(self.get_context_data(form=form), status=429)
-        user = services.register_reader(
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: SignUpForm) -> HttpResponse:
+        started = services.start_sign_up(
             email=form.cleaned_data["email"],
             password=form.cleaned_data["password"],
             display_name=form.cleaned_data["display_name"],
             visitor_key=visitor_meter_key(self.request),
+            next_url=self.get_next(),
         )
-        login(self.request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
-        emails.send_verification_email(self.request, user)
-        messages.success(
+        # At most a few emails an hour to one address, whoever asks (the same cap as reset
+        # links); beyond it the answer is unchanged and nothing is sent.
+        if not throttle.over_rate(
+            "signup-email",
+            started.email,
+            limit=settings.MASTHEAD_RESET_MAX_PER_EMAIL_PER_HOUR,
+            seconds=3600,
+        ):
+            if started.account_exists:
+                emails.send_account_exists(
+                    self.request, email=started.email, next_url=self.get_next()
+                )
+            else:
+                emails.send_sign_up_link(self.request, email=started.email, token=started.token)
+        self.request.session["signup_email"] = started.email
+        return HttpResponseRedirect(reverse("accounts:signup_sent"))
+
+
+class SignUpSentView(TemplateView):
+    template_name = "accounts/signup_sent.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(email=self.request.session.get("signup_email", ""))
+
+
+class SignUpConfirmView(TemplateView):
+    """The emailed link. Opening it (GET) only shows a button: mail scanners that fetch every
+    link must not create the account or sign themselves in. The POST does both."""
+
+    template_name = "accounts/signup_confirm.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        pending = services.pending_sign_up(kwargs["token"])
+        if pending is None:
+            return self._gone()
+        return self.render_to_response(self.get_context_data(email=pending.email))
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user, next_url = services.complete_sign_up(
+            token=kwargs["token"], visitor_key=visitor_meter_key(request)
+        )
+        if user is None:
+            return self._gone()
+        login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+        messages.success(request, f"Welcome to {settings.PAPER_NAME}. Your account is ready.")
+        # `next` was checked when the link was made; checked again, as anything stored is.
+        return HttpResponseRedirect(
+            safe_next(request, next_url) or resolve_url(settings.LOGIN_REDIRECT_URL)
+        )
+
+    def _gone(self) -> HttpResponse:
+        messages.error(
             self.request,
-            f"Welcome to {settings.PAPER_NAME}. We sent a link to {user.email} to confirm "
-            "your address.",
+            "That sign-up link is invalid, used or expired. If you already have an account, "
+            "sign in; otherwise sign up again.",
         )
-        return HttpResponseRedirect(self.get_success_url())
+        return HttpResponseRedirect(reverse("accounts:login"))
 
 
 class AccountView(LoginRequiredMixin, TemplateView):

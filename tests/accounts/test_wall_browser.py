@@ -3,7 +3,10 @@ in again. Screenshots of the wall are kept in test-artifacts/."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.core import mail
 
 from tests.accounts.readers import PASSWORD, secret
 from tests.browser import ARTIFACTS
@@ -47,6 +50,14 @@ def test_it_walls_registers_and_returns_the_reader_to_the_whole_story(
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_label("Name (optional)").fill("Bea Browser")
     page.get_by_role("button", name="Sign Up").click()
+    page.wait_for_url(f"{live_server.url}/accounts/signup/sent/")
+    assert "browser@example.org" in page.get_by_role("main").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "accounts-signup-sent.png"), full_page=True)
+    link = re.search(r"http://[^/\s]+(/accounts/signup/confirm/\S+/)", mail.outbox[-1].body)
+    assert link, mail.outbox[-1].body
+    page.goto(live_server.url + link.group(1))
+    page.screenshot(path=str(ARTIFACTS / "accounts-signup-confirm.png"), full_page=True)
+    page.get_by_role("button", name="Create my account").click()
     page.wait_for_url(url[walled.pk])
     assert secret(walled) in body.inner_text()
     assert not wall.count()
