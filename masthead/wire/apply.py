@@ -85,6 +85,13 @@ class RunContext:
         )
 
     def source_for(self, item: WireItem) -> Source:
+        """The source an item is filed under, and so the only source's stories it can touch.
+
+        A fixed source (the feed's, or one named for the run) wins over whatever the document
+        names: the provider field is the agency's claim, the feed's binding is what the desk
+        configured (and, for a push, what the signature proved). Only a feed without one, or
+        a bare file, falls back to the item's provider or credit.
+        """
         if self.source is not None:
             return self.source
         name = (item.provider or item.credit or "Unknown wire").strip()[:120]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -37,7 +38,8 @@ class Feed(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="feeds",
-        help_text="Blank: the source is taken from each item's provider or credit.",
+        help_text="Blank: the source is taken from each item's provider or credit. Required "
+        "for a push feed, whose items are all this source's.",
     )
     default_sections = models.ManyToManyField(Section, blank=True, related_name="+")
     default_tags = models.ManyToManyField(Tag, blank=True, related_name="+")
@@ -54,7 +56,8 @@ class Feed(models.Model):
     push_secret = models.CharField(
         max_length=200,
         blank=True,
-        help_text="Shared secret for HMAC-SHA256 signed pushes; blank refuses pushes.",
+        help_text="Shared secret for HMAC-SHA256 signed pushes; blank refuses pushes. A push "
+        "feed needs a fixed source.",
     )
     marks_fiction = models.BooleanField(
         default=False, help_text="Stories from this feed are demo fiction, not news."
@@ -69,6 +72,19 @@ class Feed(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # A push is authenticated by the feed's secret, not by the provider the document
+        # names, so without a fixed source a pushing agency could name any other agency and
+        # update or kill its stories. The push endpoint refuses such a feed too.
+        super().clean()
+        if self.push_secret and self.source_id is None:
+            raise ValidationError(
+                {
+                    "source": "A feed with a push secret needs a fixed source: pushed items may "
+                    "touch only that source's stories."
+                }
+            )
 
     def is_due(self, now: dt.datetime | None = None) -> bool:
         if not self.enabled or not self.location:
@@ -176,3 +192,15 @@ class NearDuplicate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} ≈ {self.other_id} ({self.similarity:.0%})"
+
+
+class UsedPushSignature(models.Model):
+    """A push signature already accepted (`push_signing.first_use`), kept while its timestamp
+    could still pass. In the database rather than the cache: every web process must see it,
+    and the embedded paper's cache is one per process."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.digest[:12]}… at {self.used_at:%Y-%m-%d %H:%M:%S}"
