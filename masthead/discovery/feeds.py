@@ -1,13 +1,21 @@
 """RSS 2.0 and Atom feeds for the whole paper, each section and each tag.
 
-Django's syndication `Feed` configured by attributes. A walled story (effective access not
-free) carries its summary only; free stories carry their full, already-sanitised body. Killed,
-embargoed, scheduled and duplicate stories never appear (`published()`).
+Django's syndication `Feed` configured by attributes. Every story carries its summary, as
+text; free stories (effective access free) also carry their full, already-sanitised body, as
+HTML content; a walled story's body never appears. Killed, embargoed, scheduled and duplicate
+stories never appear (`published()`).
+
+Headlines, summaries, bylines and tags are plain text: the text pipeline decoded their
+entities, so a summary may spell out `<img …>` as characters the reader should see. Django's
+generators send the description as HTML (Atom `summary type="html"`, RSS's entity-encoded
+HTML `description`), which a feed reader would render as live markup; the generators below
+send it as text instead, and keep HTML for the sanitised body alone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from typing import Any
 
@@ -17,15 +25,58 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
+from django.utils.xmlutils import SimplerXMLGenerator
 
 from masthead.newsroom.models import Access, Article, ArticleQuerySet, Section, Tag
 
 # Characters XML 1.0 forbids; one stray control character would make the whole feed unreadable.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"  # RSS 1.0's content module
 
 
 def _xml_safe(text: str) -> str:
     return _XML_INVALID.sub("", text or "")
+
+
+class TextSummaryRssFeed(Rss201rev2Feed):
+    """RSS 2.0 whose description is the plain-text summary and whose `content:encoded` is the
+    body (free stories only).
+
+    RSS's description is entity-encoded HTML, so the text is HTML-escaped once more: a reader
+    decodes the XML, then renders `&lt;img …&gt;` as the characters. A free story without a
+    summary (wire copy often has none) sends its body as the description instead, once, so a
+    reader that ignores `content:encoded` still has the story. Titles, `dc:creator` and
+    categories stay plain text, as the RSS Advisory Board reads the spec (no HTML outside the
+    description).
+    """
+
+    def rss_attributes(self) -> dict[str, str]:
+        return {**super().rss_attributes(), "xmlns:content": CONTENT_NS}
+
+    def add_item_elements(self, handler: SimplerXMLGenerator, item: dict[str, Any]) -> None:
+        text, body = item["description"], item.get("content_html")
+        if not text:
+            super().add_item_elements(handler, {**item, "description": body})
+            return
+        super().add_item_elements(handler, {**item, "description": html.escape(text, quote=False)})
+        if body:
+            handler.addQuickElement("content:encoded", body)
+
+
+class TextSummaryAtomFeed(Atom1Feed):
+    """Atom whose summary is `type="text"` and whose content (free stories only) is the body.
+
+    Django writes every summary as `type="html"`; the description is handed to it as None and
+    written here instead. Atom's title, author name, category term and rights are text by
+    default, as Django writes them.
+    """
+
+    def add_item_elements(self, handler: SimplerXMLGenerator, item: dict[str, Any]) -> None:
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"]:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+        if item.get("content_html"):
+            handler.addQuickElement("content", item["content_html"], {"type": "html"})
 
 
 class _StoriesFeed(Feed):
@@ -36,7 +87,7 @@ class _StoriesFeed(Feed):
     signature (a subclass narrowing it would break substitutability).
     """
 
-    feed_type: type[SyndicationFeed] = Rss201rev2Feed
+    feed_type: type[SyndicationFeed] = TextSummaryRssFeed
     limit = 50  # feed readers poll; 50 covers a busy day between polls without a heavy page
 
     def __init__(self) -> None:
@@ -54,9 +105,18 @@ class _StoriesFeed(Feed):
         return _xml_safe(item.headline)
 
     def item_description(self, item: Article) -> str:
-        if item.effective_access != Access.FREE:
-            return _xml_safe(item.summary)
-        return _xml_safe(item.body or item.summary)
+        """The summary, as plain text: the feed type decides how text is written."""
+        return _xml_safe(item.summary)
+
+    def item_extra_kwargs(self, item: Article) -> dict[str, Any]:
+        """A free story's full body, the one HTML an item carries.
+
+        It is the stored body, sanitised at ingest and on editor input (`clean_html`), the same
+        HTML the article page sends.
+        """
+        if item.effective_access != Access.FREE or not item.body:
+            return {}
+        return {"content_html": _xml_safe(item.body)}
 
     def item_link(self, item: Article) -> str:
         return item.get_absolute_url()
@@ -96,7 +156,7 @@ class LatestStoriesFeed(_StoriesFeed):
 
 
 class LatestStoriesAtomFeed(LatestStoriesFeed):
-    feed_type = Atom1Feed
+    feed_type = TextSummaryAtomFeed
     subtitle = LatestStoriesFeed.description
 
 
@@ -118,7 +178,7 @@ class SectionFeed(_StoriesFeed):
 
 
 class SectionAtomFeed(SectionFeed):
-    feed_type = Atom1Feed
+    feed_type = TextSummaryAtomFeed
     subtitle = SectionFeed.description
 
 
@@ -140,5 +200,5 @@ class TagFeed(_StoriesFeed):
 
 
 class TagAtomFeed(TagFeed):
-    feed_type = Atom1Feed
+    feed_type = TextSummaryAtomFeed
     subtitle = TagFeed.description

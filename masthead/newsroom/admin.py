@@ -27,7 +27,7 @@ from masthead.newsroom.models import (
     Source,
     Tag,
 )
-from masthead.text import clean_html, clean_plain
+from masthead.text import clean_html, clean_label, clean_plain
 
 PLAIN_TEXT_FIELDS = ("headline", "summary", "dateline", "correction_note", "kill_reason")
 # Django 6 makes https the default scheme of URL form fields; opt in now (no deprecated setting).
@@ -53,8 +53,23 @@ class SectionAdmin(NewsroomAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
+class TagAdminForm(forms.ModelForm):
+    class Meta:
+        model = Tag
+        fields = ("name", "slug")
+
+    def clean_name(self) -> str:
+        # The same pipeline as tags from the wire (`tags_named`): a tag page and the tag's feed
+        # show the name as plain text, whoever typed it.
+        name = clean_label(self.cleaned_data["name"])
+        if not name:
+            raise forms.ValidationError("A tag needs a name with some text in it.")
+        return name
+
+
 @admin.register(Tag)
 class TagAdmin(NewsroomAdmin):
+    form = TagAdminForm
     list_display = ("name", "slug")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}

@@ -12,6 +12,7 @@ from typing import Any
 from django.utils.text import slugify
 
 from masthead.newsroom.models import Article, Author, Authorship, Section, Tag
+from masthead.text import clean_label
 
 
 def unique_slug(text: str, *, max_length: int = 200, exclude_pk: int | None = None) -> str:
@@ -46,14 +47,33 @@ def set_sections(article: Article, sections: list[Section]) -> None:
 
 
 def tags_named(names: Iterable[str], *, cache: dict[str, Any] | None = None) -> list[Tag]:
-    """Tags for `names` (created on first sight), in order, in one query when all exist."""
+    """Tags for `names` (created on first sight), in order, in one query when all exist.
+
+    Each name goes through the plain-text pipeline (`clean_label`) first: names arrive raw,
+    from wire categories and keywords, feed rules and editors, and a tag page and the tag's
+    feed show the name as they show a headline. The slug is made from the cleaned name, so
+    "CafÃ© Society" and "Café Society" are one tag; a name with nothing left (only markup)
+    makes no tag.
+    """
     wanted: dict[str, str] = {}
-    for name in names:
-        name = name.strip()
+    for raw in names:
+        name = _clean_label(raw, cache)
         slug = _slug(name, 100, cache)
         if slug and slug not in wanted:
             wanted[slug] = name[:100]
     return _named(Tag, wanted, cache, "tag:")
+
+
+def _clean_label(name: str, cache: dict[str, Any] | None) -> str:
+    """`clean_label(name)`, remembered in a run's cache as slugs are: repair is the costly
+    step, and a run names the same few tags on story after story."""
+    if cache is None:
+        return clean_label(name)
+    key = f"label:{name}"
+    cleaned = cache.get(key)
+    if cleaned is None:
+        cleaned = cache[key] = clean_label(name)
+    return cleaned
 
 
 def authors_named(

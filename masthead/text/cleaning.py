@@ -30,6 +30,15 @@ def clean_plain(text: str) -> str:
     return html.unescape(stripped)
 
 
+def clean_label(text: str) -> str:
+    """Tag names and other short labels: :func:`clean_plain`, on one line.
+
+    A label is shown inline (a tag page's heading, a feed's category), where a newline or a
+    run of spaces left where markup was stripped is only noise.
+    """
+    return " ".join(clean_plain(text).split())
+
+
 def clean_html(body: str, *, embed_hosts: Iterable[str] = (), own_hosts: Iterable[str] = ()) -> str:
     """Article bodies: repaired, then cut down to the allowlist in :func:`sanitize_html`."""
     return sanitize_html(repair(body), embed_hosts=embed_hosts, own_hosts=own_hosts)

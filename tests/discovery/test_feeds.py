@@ -74,7 +74,10 @@ def test_it_gives_walled_stories_their_summary_only(client, newsroom, url):
     parsed = feedparser.parse(content)
     by_title = {e.title: e for e in parsed.entries}
     assert by_title["Budget leak"].summary == "Only the summary."
-    assert "free" in by_title["Harbour <plan> & “quotes” approved"].summary
+    free = by_title["Harbour <plan> & “quotes” approved"]
+    assert free.summary == "Council approves the plan."
+    assert "free" in free.content[0].value  # the full body is the item's HTML content
+    assert "content" not in by_title["Budget leak"]
 
 
 def test_it_describes_items_fully(client, newsroom):
