@@ -283,6 +283,10 @@ MASTHEAD_STALE_DRAIN_DELAY = envfloat("MASTHEAD_STALE_DRAIN_DELAY", "1")
 # A wire file, push or fetched document larger than this is refused whole (NewsML-G2 and NITF
 # stories are a few hundred KB at most; a bigger one is a mistake or an attack).
 MASTHEAD_WIRE_MAX_FILE_BYTES = envint("MASTHEAD_WIRE_MAX_FILE_BYTES", str(20 * 1024 * 1024))
+# Seconds a whole HTTP fetch of a feed may take, answer and body; the socket's own timeout is per
+# read, so a server trickling a byte at a time would otherwise hold the ingest for as long as it
+# likes. Enough for the largest allowed file at a few Mbit/s.
+MASTHEAD_WIRE_FETCH_DEADLINE = envfloat("MASTHEAD_WIRE_FETCH_DEADLINE", "60")
 # Helper processes that parse a big RSS/Atom document while the ingest writes its first stories
 # ("auto": one per core beyond the writer's, at most three; 0: parse in the writer).
 _parse_processes = envstr("MASTHEAD_WIRE_PARSE_PROCESSES", "auto")

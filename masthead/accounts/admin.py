@@ -6,10 +6,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from masthead.accounts.models import MeterRead, User
+from masthead.lib.admin import CheckedAdmin
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(CheckedAdmin, DjangoUserAdmin):
     list_display = (
         "email",
         "display_name",
@@ -29,7 +30,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(MeterRead)
-class MeterReadAdmin(admin.ModelAdmin):
+class MeterReadAdmin(CheckedAdmin):
     list_display = ("article", "user", "visitor_key", "first_read_at")
     list_select_related = ("article", "user")
     raw_id_fields = ("article", "user")

@@ -48,6 +48,16 @@ BOT_RE = re.compile(
 )
 
 
+# Story ids are BigAutoField keys: a signed 64-bit column on every database we run on. The
+# beacon's URL takes any run of digits, and one id past this made the whole flush fail.
+STORY_ID_MAX = 2**63 - 1
+
+
+def is_story_id(value: int) -> bool:
+    """Whether `value` can be a story's primary key at all (in range; says nothing of existence)."""
+    return 0 < value <= STORY_ID_MAX
+
+
 def hour_of(moment: float) -> int:
     """Hours since the Unix epoch (UTC) for a Unix timestamp."""
     return int(moment // 3600)
@@ -162,8 +172,12 @@ def reset_buffer() -> None:
 
 
 def record_view(request: HttpRequest, article_id: int, *, now: float | None = None) -> bool:
-    """Count one read of `article_id` if it is a reader's first in the window; no DB access."""
-    if is_bot(request):
+    """Count one read of `article_id` if it is a reader's first in the window; no DB access.
+
+    Whether the story exists and is published is checked once per flush (`write_counts`), not
+    here: a query per beacon is what the buffer exists to avoid.
+    """
+    if not is_story_id(article_id) or is_bot(request):
         return False
     window = settings.MASTHEAD_POPULAR_DEDUP_SECONDS
     if not cache.add(f"discovery:pv:{article_id}:{reader_key(request)}", 1, timeout=window):
@@ -227,12 +241,26 @@ def decayed(key: float, now_hour: float, half_life_hours: float) -> float:
 
 @transaction.atomic
 def write_counts(counts: Counter[tuple[int, int]] | dict[tuple[int, int], int]) -> None:
+    """Add buffered reads to the hourly buckets and the decayed scores.
+
+    Reads of ids that are no published story (made up, deleted, killed, a draft) are dropped
+    here, so the beacon needs no query; an id out of the column's range never reaches the
+    query, where it would fail the whole flush, and every flush after it, since a failed flush
+    puts its counts back.
+    """
     half_life = settings.MASTHEAD_POPULAR_HALF_LIFE_HOURS
-    known = set(Article.objects.filter(pk__in={a for a, _ in counts}).values_list("pk", flat=True))
+    candidates = {a for a, _ in counts if is_story_id(a)}
+    # By status, not time: Popular shows a story only once it is visible (`popular_ids`), so a
+    # read counted early for a scheduled one only waits; a killed story's reads stop here.
+    known = set(
+        Article.objects.filter(pk__in=candidates, status=Article.Status.PUBLISHED).values_list(
+            "pk", flat=True
+        )
+    )
     per_article: Counter[int] = Counter()
     for (article_id, hour), n in sorted(counts.items()):
         if article_id not in known:
-            continue  # a beacon for a deleted or made-up id
+            continue  # a beacon for a made-up, deleted or unpublished story
         updated = ViewBucket.objects.filter(article_id=article_id, hour=hour).update(
             views=F("views") + n
         )

@@ -20,7 +20,11 @@ PIXEL = (
 @require_GET
 @never_cache
 def beacon(request: HttpRequest, article_id: int) -> HttpResponse:
-    """The Popular beacon: a 1×1 GIF that counts a read and is never cached anywhere."""
+    """The Popular beacon: a 1×1 GIF that counts a read and is never cached anywhere.
+
+    Every id gets the same pixel, counted or not (a bot, a repeat, an id no story can have), so
+    the answer tells a prober nothing and costs no query.
+    """
     record_view(request, article_id)
     response = HttpResponse(PIXEL, content_type="image/gif")
     response["Cache-Control"] = "no-store, no-cache, must-revalidate, max-age=0, private"

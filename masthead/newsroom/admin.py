@@ -17,6 +17,7 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
 
+from masthead.lib.admin import CheckedAdmin
 from masthead.newsroom import actions
 from masthead.newsroom.models import (
     Article,
@@ -42,7 +43,7 @@ def https_formfield(field: models.Field, **kwargs: Any) -> Any:
     return field.formfield(**kwargs)
 
 
-class NewsroomAdmin(admin.ModelAdmin):
+class NewsroomAdmin(CheckedAdmin):
     formfield_overrides = URL_FIELDS_HTTPS
 
 

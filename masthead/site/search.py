@@ -7,11 +7,14 @@ The page is the site's (it wears the site's layout); what it finds, ranks and su
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import re
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.contrib import messages
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
@@ -20,12 +23,39 @@ from masthead.discovery.search.results import search_page, suggestions
 from masthead.discovery.search.text import parse_query
 from masthead.newsroom.models import Section, Source, Tag
 
+# The days a filter may name. A day's midnight, the next day's ("to" is inclusive) and both in
+# UTC must all be datetimes; a day's margin at either end covers every UTC offset, where
+# `to=9999-12-31` used to overflow into a 500.
+EARLIEST_DAY = dt.date.min + dt.timedelta(days=1)
+LATEST_DAY = dt.date.max - dt.timedelta(days=1)
+# What the site's `<slug:…>` URLs accept; anything else names no section, tag or source, and a
+# NUL in it is refused by PostgreSQL with an error rather than matched.
+SLUG_RE = re.compile(r"[-a-zA-Z0-9_]+")
 
-def _parse_date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
+M = TypeVar("M", bound=Model)
+
+
+def _parse_date(request: HttpRequest, name: str, label: str) -> dt.date | None:
+    """The day in the query parameter `name`, or None; an unusable one is ignored and said so."""
+    value = request.GET.get(name, "").strip()
+    if not value:
         return None
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        day = None
+    if day is None or not EARLIEST_DAY <= day <= LATEST_DAY:
+        messages.warning(
+            request,
+            f"The {label} date “{value[:40]}” was ignored: give a date as YYYY-MM-DD, between "
+            f"{EARLIEST_DAY.isoformat()} and {LATEST_DAY.isoformat()}.",
+        )
+        return None
+    return day
+
+
+def _by_slug(queryset: QuerySet[M], value: str) -> M | None:
+    return queryset.filter(slug=value).first() if SLUG_RE.fullmatch(value) else None
 
 
 def _start_of(day: dt.date) -> dt.datetime:
@@ -42,10 +72,11 @@ class SearchView(TemplateView):
         params = self.request.GET
         query = params.get("q", "").strip()[:200]
         terms = parse_query(query)
-        section = Section.objects.filter(slug=params.get("section", "")).first()
-        tag = Tag.objects.filter(slug=params.get("tag", "")).first()
-        source = Source.objects.filter(slug=params.get("source", "")).first()
-        date_from, date_to = _parse_date(params.get("from", "")), _parse_date(params.get("to", ""))
+        section = _by_slug(Section.objects.all(), params.get("section", ""))
+        tag = _by_slug(Tag.objects.all(), params.get("tag", ""))
+        source = _by_slug(Source.objects.all(), params.get("source", ""))
+        date_from = _parse_date(self.request, "from", "“from”")
+        date_to = _parse_date(self.request, "to", "“to”")
         filters = SearchFilters(
             section_id=section.pk if section else None,
             tag_id=tag.pk if tag else None,

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from masthead.lib.admin import CheckedAdmin
 from masthead.newsroom.admin import add_article_inline
 from masthead.wire.charts import activity_chart
 from masthead.wire.models import Feed, IngestLog, NearDuplicate
@@ -40,7 +41,7 @@ class FeedAdmin(admin.ModelAdmin):
 
 
 @admin.register(IngestLog)
-class IngestLogAdmin(admin.ModelAdmin):
+class IngestLogAdmin(CheckedAdmin):
     """Read-only: the log is what happened; editors read it, nobody edits it."""
 
     list_display = ["created", "action", "guid", "version", "short_reason", "feed", "story"]
@@ -136,7 +137,7 @@ class NearDuplicateInline(_ReadOnly, admin.TabularInline):
 
 
 @admin.register(NearDuplicate)
-class NearDuplicateAdmin(_ReadOnly, admin.ModelAdmin):
+class NearDuplicateAdmin(_ReadOnly, CheckedAdmin):
     list_display = [
         "detected_at",
         "story",

@@ -7,10 +7,16 @@ re-ingests the file next time, which is a no-op because unchanged items are skip
 
 from __future__ import annotations
 
+import http.client
+import io
 import os
+import socket
+import time
 import urllib.error
 import urllib.request
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.utils import timezone
@@ -24,6 +30,126 @@ QUARANTINE = "quarantine"
 PARTIAL_SUFFIXES = (".part", ".tmp", ".filepart", ".partial", ".crdownload")
 FETCH_TIMEOUT = 30  # seconds; a wire server slower than this is treated as down this round
 USER_AGENT = "Masthead wire ingest (+https://masthead.example/)"
+CHUNK_BYTES = 64 * 1024
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
+
+
+class DeadlineExceeded(TimeoutError):
+    """The whole fetch took longer than MASTHEAD_WIRE_FETCH_DEADLINE."""
+
+
+class _DeadlineReader(io.RawIOBase):
+    """The answer as http.client reads it (status line, headers, body): no read from the socket
+    starts after the deadline, and each may wait only for the time left.
+
+    The socket's own timeout is per read, so a server sending a byte every few seconds never
+    trips it; counting from the start of the fetch is what bounds it.
+    """
+
+    def __init__(self, sock: socket.socket, deadline: float) -> None:
+        super().__init__()
+        self._sock = sock
+        # Through the socket's own reader, which keeps it open until the answer is closed, as
+        # urllib expects when it lets go of the connection's reference.
+        self._raw = sock.makefile("rb", buffering=0)
+        self._deadline = deadline
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: WriteableBuffer) -> int | None:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise DeadlineExceeded
+        self._sock.settimeout(min(left, FETCH_TIMEOUT))
+        try:
+            return self._raw.readinto(buffer)
+        except TimeoutError:
+            if time.monotonic() >= self._deadline:
+                raise DeadlineExceeded from None
+            raise
+
+    def fileno(self) -> int:
+        return self._raw.fileno()
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+class _DeadlineSocket:
+    """A connected socket as http.client uses it, whose answer is read through a
+    `_DeadlineReader` (http.client reads an answer only through `makefile`)."""
+
+    def __init__(self, sock: socket.socket, deadline: float) -> None:
+        self._sock = sock
+        self._deadline = deadline
+
+    def makefile(self, mode: str = "rb", *args: Any, **kwargs: Any) -> io.BufferedReader:
+        return io.BufferedReader(_DeadlineReader(self._sock, self._deadline))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sock, name)
+
+
+class _DeadlineHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args: Any, deadline: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.deadline = deadline
+
+    def connect(self) -> None:
+        super().connect()
+        self.sock = cast(socket.socket, _DeadlineSocket(self.sock, self.deadline))
+
+
+class _DeadlineHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, *args: Any, deadline: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.deadline = deadline
+
+    def connect(self) -> None:
+        super().connect()  # TCP, then TLS: each step bounded by the per-read timeout
+        self.sock = cast(socket.socket, _DeadlineSocket(self.sock, self.deadline))
+
+
+class _DeadlineHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, deadline: float) -> None:
+        super().__init__()
+        self.deadline = deadline
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(partial(_DeadlineHTTPConnection, deadline=self.deadline), req)
+
+
+class _DeadlineHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: float) -> None:
+        super().__init__()
+        self.deadline = deadline
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(partial(_DeadlineHTTPSConnection, deadline=self.deadline), req)
+
+
+def _opener(deadline: float) -> urllib.request.OpenerDirector:
+    """urllib's opener for http(s) only, every connection (redirects too) bound by `deadline`.
+
+    Built by hand rather than with `build_opener`, which would also follow a redirect to an
+    ftp:// URL, with no deadline.
+    """
+    opener = urllib.request.OpenerDirector()
+    for handler in [
+        urllib.request.ProxyHandler(),
+        urllib.request.UnknownHandler(),
+        urllib.request.HTTPDefaultErrorHandler(),
+        urllib.request.HTTPRedirectHandler(),
+        urllib.request.HTTPErrorProcessor(),
+        _DeadlineHTTPHandler(deadline),
+        _DeadlineHTTPSHandler(deadline),
+    ]:
+        opener.add_handler(handler)
+    return opener
 
 
 def fetch_url(url: str, *, feed: Feed | None = None) -> bytes | None:
@@ -38,23 +164,33 @@ def fetch_url(url: str, *, feed: Feed | None = None) -> bytes | None:
         if feed.last_modified:
             headers["If-Modified-Since"] = feed.last_modified
     request = urllib.request.Request(url, headers=headers)  # noqa: S310 (scheme checked above)
+    limit = settings.MASTHEAD_WIRE_MAX_FILE_BYTES
+    allowed = settings.MASTHEAD_WIRE_FETCH_DEADLINE
+    deadline = time.monotonic() + allowed
     try:
-        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:  # noqa: S310
-            data = response.read(settings.MASTHEAD_WIRE_MAX_FILE_BYTES + 1)
-            if len(data) > settings.MASTHEAD_WIRE_MAX_FILE_BYTES:
-                raise TooLarge(
-                    f"response is over the {settings.MASTHEAD_WIRE_MAX_FILE_BYTES}-byte limit"
-                )
+        with _opener(deadline).open(request, timeout=min(FETCH_TIMEOUT, allowed)) as response:
+            chunks, size = [], 0
+            while chunk := response.read1(CHUNK_BYTES):
+                size += len(chunk)
+                if size > limit:
+                    raise TooLarge(f"response is over the {limit}-byte limit")
+                chunks.append(chunk)
             if feed is not None:
                 feed.etag = (response.headers.get("ETag") or "")[:300]
                 feed.last_modified = (response.headers.get("Last-Modified") or "")[:100]
-            return data
+            return b"".join(chunks)
     except urllib.error.HTTPError as exc:
         if exc.code == 304:
             return None
         raise FetchFailed(f"HTTP {exc.code} from {url}") from exc
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise FetchFailed(f"cannot fetch {url}: {getattr(exc, 'reason', exc)}") from exc
+    except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        if isinstance(reason, DeadlineExceeded):
+            raise FetchFailed(
+                f"cannot fetch {url}: no complete answer within {allowed:g} seconds"
+                " (MASTHEAD_WIRE_FETCH_DEADLINE)"
+            ) from exc
+        raise FetchFailed(f"cannot fetch {url}: {reason}") from exc
 
 
 def drop_folder_files(folder: Path) -> list[Path]:
