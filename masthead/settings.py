@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "masthead.newsroom",
     "masthead.wire",
     "masthead.discovery",
+    "masthead.edge",
     "masthead.site",
     "masthead.demo",
 ]
@@ -75,6 +77,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag from the content, 304 for a matching If-None-Match or If-Modified-Since; outside the
+    # page cache, so a cached page answers conditional GETs too.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Before sessions and auth: a page-cache hit needs neither (masthead/edge/middleware.py).
+    "masthead.edge.middleware.EdgeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -133,6 +140,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = envstr("REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -143,6 +151,37 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The origin's page cache (masthead/edge/pagecache.py) must be one for every web process, or a
+# purge in one would leave the others serving the old page: Redis where there is one, else
+# files in the data folder (one machine's processes share them).
+if REDIS_URL:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": envstr("MASTHEAD_CACHE_PREFIX", "masthead") + "-pages",
+    }
+else:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache" / "pages"),
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    }
+# --- Page caches and the edge (edge) ---
+MASTHEAD_PAGE_CACHE = envbool("MASTHEAD_PAGE_CACHE", "true")
+# How long the origin and the edges keep a page (purges end it sooner): bounds how stale
+# Popular and a story scheduled to appear can be. Browsers keep public pages a minute.
+MASTHEAD_PAGE_CACHE_SECONDS = envint("MASTHEAD_PAGE_CACHE_SECONDS", "300")
+MASTHEAD_BROWSER_CACHE_SECONDS = envint("MASTHEAD_BROWSER_CACHE_SECONDS", "60")
+# Varnish instances to purge by xkey (their HTTP address, e.g. http://127.0.0.1:6081/).
+MASTHEAD_EDGE_VARNISH_URLS = envlist("MASTHEAD_EDGE_VARNISH_URLS", "")
+MASTHEAD_FASTLY_SERVICE_ID = envstr("MASTHEAD_FASTLY_SERVICE_ID", "")
+MASTHEAD_FASTLY_API_TOKEN = envsecret("MASTHEAD_FASTLY_API_TOKEN") or ""
+MASTHEAD_FASTLY_API_URL = envstr("MASTHEAD_FASTLY_API_URL", "https://api.fastly.com")
+MASTHEAD_CLOUDFLARE_ZONE_ID = envstr("MASTHEAD_CLOUDFLARE_ZONE_ID", "")
+MASTHEAD_CLOUDFLARE_API_TOKEN = envsecret("MASTHEAD_CLOUDFLARE_API_TOKEN") or ""
+MASTHEAD_CLOUDFLARE_API_URL = envstr(
+    "MASTHEAD_CLOUDFLARE_API_URL", "https://api.cloudflare.com/client/v4"
+)
 
 TASKS = {
     "default": {"BACKEND": envstr("MASTHEAD_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}

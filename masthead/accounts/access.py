@@ -254,6 +254,9 @@ def finish_response(request: HttpRequest, response: HttpResponse, access: Articl
         # another; Vary for the browser's own cache across sign-in and sign-out.
         patch_cache_control(response, private=True, max_age=0)
         patch_vary_headers(response, ("Cookie",))
+    elif not (request.user.is_authenticated if hasattr(request, "user") else False):
+        # A free story, the same for every anonymous reader: shared caches may keep it.
+        patch_cache_control(response, public=True)
     if access._set_cookie:
         response.set_signed_cookie(
             settings.MASTHEAD_METER_COOKIE_NAME,

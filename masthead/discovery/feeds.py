@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 from django.utils.xmlutils import SimplerXMLGenerator
 
+from masthead.lib import surrogates
 from masthead.newsroom.models import Access, Article, ArticleQuerySet, Section, Tag
 
 # Characters XML 1.0 forbids; one stray control character would make the whole feed unreadable.
@@ -152,6 +153,7 @@ class LatestStoriesFeed(_StoriesFeed):
         return reverse("site:home")
 
     def base_queryset(self, obj: None) -> ArticleQuerySet:
+        surrogates.note(surrogates.TOP)
         return Article.objects.published()
 
 
@@ -174,6 +176,7 @@ class SectionFeed(_StoriesFeed):
         return obj.get_absolute_url()
 
     def base_queryset(self, obj: Section) -> ArticleQuerySet:
+        surrogates.note(surrogates.section_list(obj.pk))
         return Article.objects.published().in_section(obj)
 
 
@@ -196,6 +199,7 @@ class TagFeed(_StoriesFeed):
         return obj.get_absolute_url()
 
     def base_queryset(self, obj: Tag) -> ArticleQuerySet:
+        surrogates.note(surrogates.tag_list(obj.pk))
         return Article.objects.published().with_tag(obj)
 
 

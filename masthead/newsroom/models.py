@@ -16,6 +16,8 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from masthead.lib import surrogates
+
 
 class Access(models.TextChoices):
     """Who may read an article's full text (the registration wall reads this)."""
@@ -258,6 +260,9 @@ class Article(models.Model):
         return self.headline
 
     def get_absolute_url(self) -> str:
+        # A page that links a story shows it (headline, summary): a change to the story purges
+        # the page from every cache (masthead.lib.surrogates).
+        surrogates.note(surrogates.article(self.pk))
         return reverse("site:article", args=[self.slug])
 
     @property

@@ -14,14 +14,17 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from masthead.lib import surrogates
 from masthead.newsroom.models import Article, Section
 
 
 def top_stories(*, limit: int = 5) -> list[Article]:
+    surrogates.note(surrogates.TOP)
     return list(Article.objects.published().newest_first().for_listing()[:limit])
 
 
 def local_stories(*, limit: int = 5, exclude: Article | None = None) -> list[Article]:
+    surrogates.note(surrogates.LOCAL)
     qs = Article.objects.published().local().newest_first().for_listing()
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
@@ -31,6 +34,7 @@ def local_stories(*, limit: int = 5, exclude: Article | None = None) -> list[Art
 def section_stories(
     section: Section, *, limit: int = 5, exclude: Article | None = None
 ) -> list[Article]:
+    surrogates.note(surrogates.section_list(section.pk))
     qs = Article.objects.published().in_section(section).newest_first().for_listing()
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
@@ -55,6 +59,7 @@ def section_blocks(
     """
     if not sections:
         return []
+    surrogates.note(*(surrogates.section_list(s.pk) for s in sections))
     now = timezone.now()
     through = Article.sections.through
     section_ids = [s.pk for s in sections]

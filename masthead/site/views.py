@@ -6,16 +6,22 @@ Server-rendered HTML that reads with JavaScript off. Blocks come from
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.response import TemplateResponse
+from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 
 from masthead.accounts.access import check_article_access, finish_response
 from masthead.discovery import selectors as discovery
+from masthead.edge import middleware as edge_middleware
+from masthead.edge import pagecache
+from masthead.lib import surrogates
 from masthead.newsroom import selectors
 from masthead.newsroom.models import Article, Section, Tag
 
@@ -24,7 +30,18 @@ if TYPE_CHECKING:
     from django.core.paginator import Page, Paginator, _SupportsPagination
 
 
-class HomeView(TemplateView):
+class PublicPage:
+    """Pages every reader gets alike: shared caches may keep them (purged on change)."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        # A signed-in reader's page has their name and a sign-out form: never shared.
+        if response.status_code == 200 and not request.user.is_authenticated:
+            patch_cache_control(response, public=True)
+        return response
+
+
+class HomeView(PublicPage, TemplateView):
     template_name = "site/home.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -41,7 +58,7 @@ class HomeView(TemplateView):
         return context
 
 
-class ArchiveListView(ListView):
+class ArchiveListView(PublicPage, ListView):
     """A paginated, newest-first list of visible stories (sections and tags)."""
 
     template_name = "site/article_list.html"
@@ -63,6 +80,7 @@ class ArchiveListView(ListView):
 class SectionView(ArchiveListView):
     def get_queryset(self) -> QuerySet[Article]:
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        surrogates.note(surrogates.section_list(self.section.pk))
         return Article.objects.published().in_section(self.section).newest_first().for_listing()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -77,6 +95,7 @@ class SectionView(ArchiveListView):
 class TagView(ArchiveListView):
     def get_queryset(self) -> QuerySet[Article]:
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        surrogates.note(surrogates.tag_list(self.tag.pk))
         return Article.objects.published().with_tag(self.tag).newest_first().for_listing()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -94,7 +113,10 @@ class ArticleView(DetailView):
         article = self.get_object()
         if article.is_killed:
             # 410 tells readers, caches and search engines that the story was withdrawn.
-            return render(request, "site/gone.html", {"article": article}, status=410)
+            surrogates.note(surrogates.article(article.pk))
+            gone = render(request, "site/gone.html", {"article": article}, status=410)
+            patch_cache_control(gone, public=True)
+            return gone
         if article.duplicate_of_id is not None:
             return HttpResponsePermanentRedirect(article.duplicate_of.get_absolute_url())
         if not article.is_visible():
@@ -104,8 +126,28 @@ class ArticleView(DetailView):
         # receives what this reader may see; the response is made private when it depends on
         # the reader, so that no shared cache serves it to someone else.
         self.access = check_article_access(request, article)
-        response = self.render_to_response(self.get_context_data(object=article))
+        response = self.render_face(request, article)
         finish_response(request, response, self.access)
+        return response
+
+    def render_face(self, request: HttpRequest, article: Article) -> HttpResponse:
+        """The page, from the origin's cache where every anonymous reader given this face
+        (whole or walled) gets the same page: a metered story has two, shared by all, though
+        each reader's response stays private (the meter chose the face for them)."""
+        shared = self.access.decision.personal and edge_middleware.anonymous(request)
+        name = f"face:{request.get_host()}:{article.pk}:{'whole' if self.access.full else 'walled'}"
+        if shared and settings.MASTHEAD_PAGE_CACHE:
+            entry = pagecache.get(name)
+            if entry is not None:
+                return edge_middleware.from_entry(entry)
+        started = time.time()
+        with surrogates.collecting() as keys:
+            response = self.render_to_response(self.get_context_data(object=article))
+            if isinstance(response, TemplateResponse):
+                response.render()
+        surrogates.note(*keys)
+        if shared and settings.MASTHEAD_PAGE_CACHE:
+            pagecache.put(name, edge_middleware.to_entry(response), keys, rendered_since=started)
         return response
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
