@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 COOKIE_SALT = "masthead.accounts.meter"
 COOKIE_MAX_AGE = 400 * 24 * 3600  # the longest browsers keep a cookie (Chrome caps at 400 days)
 _VISITOR_ID = re.compile(r"^[0-9a-f]{32}$")
+# The id the edge gives a reader it sees without one (masthead/edge/varnish/masthead.vcl).
+EDGE_COOKIE = "mh_edge"
+_EDGE_ID = re.compile(r"^e[0-9]{20,60}$")
 
 
 def effective_level(article: Article) -> Level:
@@ -70,11 +73,21 @@ class Visitor:
 
 
 def visitor_cookie_id(request: HttpRequest) -> str:
-    """The id in the request's signed visitor cookie, or "" if absent or tampered with."""
+    """The id in the request's signed visitor cookie, or "" if absent or tampered with.
+
+    Behind the shipped Varnish, a reader's first page comes from the edge, which cannot carry
+    the origin's signed cookie (an ESI include's headers are dropped), so the edge makes the id
+    itself (`EDGE_COOKIE`, unsigned). Unsigned is no weaker here: an id only names a reader's
+    own history, and making up new ones is what clearing cookies does, which the address budget
+    stops; the cookie is HttpOnly, so one reader cannot learn another's.
+    """
     value = request.get_signed_cookie(
         settings.MASTHEAD_METER_COOKIE_NAME, default=None, salt=COOKIE_SALT
     )
-    return value if isinstance(value, str) and _VISITOR_ID.match(value) else ""
+    if isinstance(value, str) and _VISITOR_ID.match(value):
+        return value
+    edge = request.COOKIES.get(EDGE_COOKIE, "")
+    return edge if _EDGE_ID.match(edge) else ""
 
 
 def visitor_meter_key(request: HttpRequest) -> str:

@@ -87,6 +87,12 @@ class MeterRead(models.Model):
         return f"{self.user or self.visitor_key} read {self.article_id}"
 
 
+# The longest `next` a pending sign-up keeps. Our own links are far shorter; Django's redirect
+# check takes up to 2,048 characters, so views must refuse what this column cannot hold
+# (PostgreSQL rejects the row with an error where SQLite would keep it).
+NEXT_URL_MAX_LENGTH = 2000
+
+
 class PendingSignUp(models.Model):
     """A sign-up waiting for its reader to open the link we emailed.
 
@@ -102,7 +108,7 @@ class PendingSignUp(models.Model):
     password = models.CharField(max_length=128)  # hashed, as User.password
     display_name = models.CharField(max_length=150, blank=True)
     visitor_key = models.CharField(max_length=80, blank=True)
-    next_url = models.CharField(max_length=2000, blank=True)
+    next_url = models.CharField(max_length=NEXT_URL_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(db_index=True)
 
     def __str__(self) -> str:

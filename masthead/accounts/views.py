@@ -28,7 +28,7 @@ from masthead.accounts.forms import (
     SignUpForm,
     ThrottledPasswordChangeForm,
 )
-from masthead.accounts.models import User
+from masthead.accounts.models import NEXT_URL_MAX_LENGTH, User
 
 TOO_MANY = "Too many requests from your network. Please try again in an hour."
 
@@ -41,9 +41,17 @@ class AuthenticatedHttpRequest(HttpRequest):
 
 
 def safe_next(request: HttpRequest, candidate: str | None) -> str:
-    """`candidate` if it points into this site, else ""."""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    """`candidate` if it points into this site and is short enough to keep, else "".
+
+    A sign-up stores its `next` until the emailed link is opened; one longer than that column
+    is no link of ours, and made the sign-up a 500 on PostgreSQL.
+    """
+    if (
+        candidate
+        and len(candidate) <= NEXT_URL_MAX_LENGTH
+        and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return candidate
     return ""

@@ -50,9 +50,18 @@ def _eligible(request: HttpRequest) -> bool:
     )
 
 
+def renders_esi(request: HttpRequest) -> bool:
+    """The request came through an edge that renders ESI (the shipped VCL says so, and removes
+    the header from readers' own requests). A reader sending it themselves gets a metered
+    story's shell without its body: nothing to gain."""
+    return "ESI/1.0" in request.headers.get("Surrogate-Capability", "")
+
+
 def page_name(request: HttpRequest) -> str:
-    # The host is part of it: pages carry absolute URLs (canonical, share links).
-    return f"page:{request.get_host()}:{request.get_full_path()}"
+    # The host is part of it: pages carry absolute URLs (canonical, share links). An ESI
+    # edge's request gets a metered story's shell, which only an ESI edge may be given.
+    edge = ":esi" if renders_esi(request) else ""
+    return f"page:{request.get_host()}:{request.get_full_path()}{edge}"
 
 
 def is_shared(response: HttpResponseBase) -> bool:
@@ -72,7 +81,9 @@ def mark(response: HttpResponseBase, keys: set[str]) -> None:
     response["xkey"] = value
     if settings.MASTHEAD_CLOUDFLARE_ZONE_ID:
         response["Cache-Tag"] = ",".join(sorted(keys))
-    response["Surrogate-Control"] = f"max-age={settings.MASTHEAD_PAGE_CACHE_SECONDS}"
+    lifetime = f"max-age={settings.MASTHEAD_PAGE_CACHE_SECONDS}"
+    existing = response.get("Surrogate-Control", "")  # e.g. content="ESI/1.0" on a shell
+    response["Surrogate-Control"] = f"{existing}, {lifetime}" if existing else lifetime
 
 
 def from_entry(entry: pagecache.Entry) -> HttpResponse:

@@ -9,5 +9,6 @@ urlpatterns = [
     path("section/<slug:slug>/", views.SectionView.as_view(), name="section"),
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("story/<slug:slug>/", views.ArticleView.as_view(), name="article"),
+    path("story/<slug:slug>/face/", views.ArticleFaceView.as_view(), name="article-face"),
     path("search/", search.SearchView.as_view(), name="search"),
 ]

@@ -7,6 +7,7 @@ Server-rendered HTML that reads with JavaScript off. Blocks come from
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -14,10 +15,17 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 
-from masthead.accounts.access import check_article_access, finish_response
+from masthead.accounts.access import (
+    ArticleAccess,
+    check_article_access,
+    effective_level,
+    finish_response,
+)
+from masthead.accounts.meter import Level
 from masthead.discovery import selectors as discovery
 from masthead.edge import middleware as edge_middleware
 from masthead.edge import pagecache
@@ -105,11 +113,15 @@ class TagView(ArchiveListView):
 class ArticleView(DetailView):
     template_name = "site/article.html"
     context_object_name = "article"
+    access: ArticleAccess | None = None
+    # The part of the page the meter decides (its own response behind an ESI edge).
+    face_template = "site/includes/story_face.html"
 
     def get_queryset(self) -> QuerySet[Article]:
         return Article.objects.for_page()
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def story(self, request: HttpRequest) -> Article | HttpResponse:
+        """The story, or the answer when it cannot be shown (withdrawn, merged, not yet out)."""
         article = self.get_object()
         if article.is_killed:
             # 410 tells readers, caches and search engines that the story was withdrawn.
@@ -121,34 +133,67 @@ class ArticleView(DetailView):
             return HttpResponsePermanentRedirect(article.duplicate_of.get_absolute_url())
         if not article.is_visible():
             raise Http404("No such story.")
-        self.object = article
+        return article
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        found = self.story(request)
+        if isinstance(found, HttpResponse):
+            return found
+        article = self.object = found
+        if (
+            effective_level(article) is not Level.FREE
+            and edge_middleware.renders_esi(request)
+            and edge_middleware.anonymous(request)
+        ):
+            return self.shell(article)
         # The wall: decided (and the read metered) before rendering, so the template only ever
         # receives what this reader may see; the response is made private when it depends on
         # the reader, so that no shared cache serves it to someone else.
         self.access = check_article_access(request, article)
-        response = self.render_face(request, article)
+        response = self.render_face(
+            request, article, lambda: self.render_to_response(self.get_context_data())
+        )
         finish_response(request, response, self.access)
         return response
 
-    def render_face(self, request: HttpRequest, article: Article) -> HttpResponse:
-        """The page, from the origin's cache where every anonymous reader given this face
-        (whole or walled) gets the same page: a metered story has two, shared by all, though
-        each reader's response stays private (the meter chose the face for them)."""
+    def shell(self, article: Article) -> HttpResponse:
+        """A metered story for an edge that renders ESI: the page every reader shares, with an
+        include of the face, which the edge fetches from the origin on every read. The shell
+        holds none of the body, so the edge may keep it for everyone."""
+        self.access = None
+        response = self.render_to_response(
+            self.get_context_data(esi_face_url=reverse("site:article-face", args=[article.slug]))
+        )
+        patch_cache_control(response, public=True)
+        response["Surrogate-Control"] = 'content="ESI/1.0"'
+        return response
+
+    def render_face(
+        self, request: HttpRequest, article: Article, render_page: Callable[[], HttpResponse]
+    ) -> HttpResponse:
+        """`render_page()`, from the origin's cache where every anonymous reader given this
+        face (whole or walled) gets the same bytes: a metered story has two, shared by all,
+        though each reader's response stays private (the meter chose the face for them)."""
+        if self.access is None:
+            raise RuntimeError("render_face needs the reader's access decided first")
         shared = self.access.decision.personal and edge_middleware.anonymous(request)
-        name = f"face:{request.get_host()}:{article.pk}:{'whole' if self.access.full else 'walled'}"
+        face = "whole" if self.access.full else "walled"
+        name = f"{self.face_name}:{request.get_host()}:{article.pk}:{face}"
         if shared and settings.MASTHEAD_PAGE_CACHE:
             entry = pagecache.get(name)
             if entry is not None:
                 return edge_middleware.from_entry(entry)
         started = time.time()
         with surrogates.collecting() as keys:
-            response = self.render_to_response(self.get_context_data(object=article))
+            response = render_page()
             if isinstance(response, TemplateResponse):
                 response.render()
         surrogates.note(*keys)
         if shared and settings.MASTHEAD_PAGE_CACHE:
             pagecache.put(name, edge_middleware.to_entry(response), keys, rendered_since=started)
         return response
+
+    face_name = "face"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -168,3 +213,28 @@ class ArticleView(DetailView):
             access=self.access,
         )
         return context
+
+
+class ArticleFaceView(ArticleView):
+    """The meter's decision for one read, as the fragment an ESI edge puts in the shell:
+    private, never stored by the edge (the shipped VCL passes it)."""
+
+    face_name = "fragment"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        found = self.story(request)
+        if isinstance(found, HttpResponse):
+            # Withdrawn or moved: an empty fragment (the shell itself is purged with the story).
+            return HttpResponse(status=found.status_code if found.status_code == 410 else 404)
+        article = self.object = found
+        self.access = check_article_access(request, article)
+        response = self.render_face(
+            request,
+            article,
+            lambda: render(
+                request, self.face_template, {"article": article, "access": self.access}
+            ),
+        )
+        finish_response(request, response, self.access)
+        response["X-Robots-Tag"] = "noindex"
+        return response

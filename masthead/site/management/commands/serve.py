@@ -1,5 +1,8 @@
 """`masthead serve`: the production web server, and on one machine the workers beside it.
 
+With `--edge varnish`, varnishd takes the public address with the shipped VCL
+(masthead/edge/varnish/masthead.vcl) and gunicorn listens on the next port behind it.
+
 gunicorn serves the site, with static files collected into hashed, compressed copies that
 WhiteNoise serves with far-future cache headers. Unless `--no-worker` is given (a web machine in
 a multi-machine setup), the background-task worker (`masthead db_worker`) and the wire poller
@@ -15,9 +18,11 @@ import sys
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from masthead.accounts.checks import counters_warning
+from masthead.edge import varnish
 
 
 class Command(BaseCommand):
@@ -37,11 +42,48 @@ class Command(BaseCommand):
             help="Serve only; run `masthead db_worker` and `masthead wire poll --watch` elsewhere.",
         )
         parser.add_argument("--no-collectstatic", action="store_true")
+        parser.add_argument(
+            "--edge",
+            choices=["varnish"],
+            help="Start Varnish on the public address, in front of gunicorn (masthead/edge).",
+        )
+        parser.add_argument(
+            "--edge-memory", default="256m", help="Varnish's cache size (default 256m)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         env = {**os.environ, "MASTHEAD_COLLECTED_STATIC": "1"}
         env.setdefault("DJANGO_SETTINGS_MODULE", "masthead.settings")
         masthead = [sys.executable, "-m", "masthead"]
+        bind = options["bind"]
+        edge: list[str] = []
+        if options["edge"] == "varnish":
+            binary = varnish.varnishd()
+            if binary is None:
+                self.stderr.write(
+                    "varnishd is not installed (apt-get install varnish varnish-modules): "
+                    "serving without the edge."
+                )
+            else:
+                host, _, port = bind.rpartition(":")
+                origin_port = int(port) + 1
+                workdir = settings.DATA_DIR / "varnish"
+                workdir.mkdir(parents=True, exist_ok=True)
+                vcl_path = workdir / "masthead.vcl"
+                vcl_path.write_text(varnish.vcl_for(host or "127.0.0.1", origin_port))
+                edge = varnish.command(
+                    binary=binary,
+                    vcl_path=vcl_path,
+                    listen=bind,
+                    workdir=workdir / "instance",
+                    memory=options["edge_memory"],
+                )
+                # The origin listens beside the edge; it purges the edge and believes the
+                # client address the edge forwards.
+                bind = f"{host}:{origin_port}"
+                purge_urls = [*settings.MASTHEAD_EDGE_VARNISH_URLS, f"http://{options['bind']}/"]
+                env["MASTHEAD_EDGE_VARNISH_URLS"] = ",".join(purge_urls)
+                env.setdefault("MASTHEAD_TRUSTED_PROXIES", "1")
         if not options["no_collectstatic"]:
             self.stdout.write("Collecting static files...")
             subprocess.run([*masthead, "collectstatic", "--noinput", "-v0"], env=env, check=True)  # noqa: S603
@@ -52,7 +94,7 @@ class Command(BaseCommand):
                 "gunicorn",
                 "masthead.wsgi:application",
                 "--bind",
-                options["bind"],
+                bind,
                 "--workers",
                 str(options["workers"]),
                 "--access-logfile",
@@ -61,11 +103,14 @@ class Command(BaseCommand):
                 "20",
             ],
         }
+        if edge:
+            commands["edge"] = edge
         if not options["no_worker"]:
             commands["tasks"] = [*masthead, "db_worker"]
             commands["wire"] = [*masthead, "wire", "poll", "--watch"]
         self.stdout.write(
             f"Serving on http://{options['bind']}/ with {options['workers']} web workers"
+            + (f" behind Varnish (origin on {bind})" if edge else "")
             + ("" if options["no_worker"] else ", a task worker and the wire poller")
         )
         if warning := counters_warning(options["workers"]):
