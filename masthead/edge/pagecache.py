@@ -45,6 +45,7 @@ class Entry:
     content: bytes
     headers: dict[str, str] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=dict)
+    value: object = None  # a block's data (masthead/edge/blocks.py) rather than bytes
 
 
 def _cache() -> BaseCache:

@@ -27,8 +27,8 @@ from masthead.accounts.access import (
 )
 from masthead.accounts.meter import Level
 from masthead.discovery import selectors as discovery
+from masthead.edge import blocks, pagecache
 from masthead.edge import middleware as edge_middleware
-from masthead.edge import pagecache
 from masthead.lib import surrogates
 from masthead.newsroom import selectors
 from masthead.newsroom.models import Article, Section, Tag
@@ -198,21 +198,57 @@ class ArticleView(DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         article: Article = self.object
+        section = article.section
+        # Shared blocks come one longer than shown, so that this story can be left out of a
+        # list every story's page shares.
         section_block = (
-            selectors.section_stories(article.section, limit=5, exclude=article)
-            if article.section
+            _without(
+                blocks.cached(
+                    f"section:{section.pk}",
+                    lambda: selectors.section_stories(section, limit=6),
+                    stories=_ids,
+                ),
+                article,
+            )
+            if section
             else []
         )
-        context.update(
+        related = blocks.cached(
+            f"related:{article.pk}",
             # Filler prefers stories the section block below does not already list.
-            related=discovery.related_block(article, avoid=section_block),
-            popular_stories=discovery.popular_articles(limit=5, exclude=article),
-            local_stories=selectors.local_stories(limit=5, exclude=article),
+            lambda: discovery.related_block(article, avoid=section_block),
+            stories=lambda b: _ids([*b.topical, *b.more]),
+        )
+        popular = blocks.cached(
+            "popular",
+            _popular,
+            stories=_ids,
+            timeout=settings.MASTHEAD_POPULAR_FLUSH_SECONDS,  # counts move at each flush
+        )
+        local = blocks.cached("local", lambda: selectors.local_stories(limit=6), stories=_ids)
+        context.update(
+            related=related,
+            popular_stories=_without(popular, article),
+            local_stories=_without(local, article),
             section_block=section_block,
             share_url=self.request.build_absolute_uri(article.get_absolute_url()),
             access=self.access,
         )
         return context
+
+
+def _ids(stories: list[Article]) -> list[int]:
+    return [a.pk for a in stories]
+
+
+def _without(stories: list[Article], article: Article, limit: int = 5) -> list[Article]:
+    return [a for a in stories if a.pk != article.pk][:limit]
+
+
+def _popular() -> list[Article]:
+    # The fill is the newest stories: a new one changes the block.
+    surrogates.note(surrogates.TOP)
+    return discovery.popular_articles(limit=6)
 
 
 class ArticleFaceView(ArticleView):
