@@ -326,6 +326,9 @@ MASTHEAD_WIRE_MAX_FILE_BYTES = envint("MASTHEAD_WIRE_MAX_FILE_BYTES", str(20 * 1
 # read, so a server trickling a byte at a time would otherwise hold the ingest for as long as it
 # likes. Enough for the largest allowed file at a few Mbit/s.
 MASTHEAD_WIRE_FETCH_DEADLINE = envfloat("MASTHEAD_WIRE_FETCH_DEADLINE", "60")
+# How long a worker's claim on a feed's poll lasts (`Feed.claim_poll`): longer than a poll takes
+# (the fetch deadline plus the ingest), so a worker killed mid-poll delays the next one this long.
+MASTHEAD_WIRE_POLL_CLAIM_SECONDS = envint("MASTHEAD_WIRE_POLL_CLAIM_SECONDS", "900")
 # Helper processes that parse a big RSS/Atom document while the ingest writes its first stories
 # ("auto": one per core beyond the writer's, at most three; 0: parse in the writer).
 _parse_processes = envstr("MASTHEAD_WIRE_PARSE_PROCESSES", "auto")

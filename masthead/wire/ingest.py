@@ -34,6 +34,17 @@ from masthead.wire.results import IngestSummary, ItemResult, Progress
 load_adapters()
 
 
+def poll_if_free(feed: Feed, *, progress: Progress | None = None) -> IngestSummary | None:
+    """Poll `feed` unless another worker (on any machine) is polling it now: None then.
+
+    Every worker polls the feeds that are due; the claim (`Feed.claim_poll`) makes sure one
+    feed is fetched by one of them at a time.
+    """
+    if not feed.claim_poll():
+        return None
+    return poll_feed(feed, progress=progress)
+
+
 def poll_feed(feed: Feed, *, progress: Progress | None = None) -> IngestSummary:
     """Fetch and ingest one feed once, and remember when (and how it went). A drop folder's
     files are filed away as they are done (`masthead.wire.fetch`)."""
@@ -51,9 +62,18 @@ def poll_feed(feed: Feed, *, progress: Progress | None = None) -> IngestSummary:
     else:
         summary = ingest_path(location, feed=feed, progress=progress)
     feed.last_polled_at = timezone.now()
+    feed.poll_claimed_until = None  # the next worker may poll it when it is due
     errors = [r for r in summary.results if r.action == Outcome.ERROR]
     feed.last_error = "\n".join(f"{r.guid or r.file}: {r.reason}" for r in errors[:20])
-    feed.save(update_fields=["last_polled_at", "last_error", "etag", "last_modified"])
+    feed.save(
+        update_fields=[
+            "last_polled_at",
+            "poll_claimed_until",
+            "last_error",
+            "etag",
+            "last_modified",
+        ]
+    )
     return summary
 
 

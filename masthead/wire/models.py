@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -63,6 +64,9 @@ class Feed(models.Model):
         default=False, help_text="Stories from this feed are demo fiction, not news."
     )
     last_polled_at = models.DateTimeField(null=True, blank=True)
+    # Set while one worker polls the feed (`claim_poll`), so that workers on several machines
+    # never poll it twice at once; a worker killed mid-poll leaves it to expire.
+    poll_claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
     last_error = models.TextField(blank=True)
     etag = models.CharField(max_length=300, blank=True)
     last_modified = models.CharField(max_length=100, blank=True)
@@ -93,6 +97,23 @@ class Feed(models.Model):
             return True
         now = now or timezone.now()
         return self.last_polled_at + dt.timedelta(seconds=self.poll_interval) <= now
+
+    def claim_poll(self, now: dt.datetime | None = None) -> bool:
+        """Take this feed's poll for `MASTHEAD_WIRE_POLL_CLAIM_SECONDS`; False if another
+        worker holds it. One conditional UPDATE: of two racing workers, the database lets one
+        change the row."""
+        now = now or timezone.now()
+        until = now + dt.timedelta(seconds=settings.MASTHEAD_WIRE_POLL_CLAIM_SECONDS)
+        taken = (
+            Feed.objects.filter(pk=self.pk)
+            .filter(
+                models.Q(poll_claimed_until__isnull=True) | models.Q(poll_claimed_until__lt=now)
+            )
+            .update(poll_claimed_until=until)
+        )
+        if taken:
+            self.poll_claimed_until = until
+        return bool(taken)
 
     def get_push_url(self) -> str:
         return reverse("wire:push", args=[self.slug])

@@ -12,7 +12,8 @@ from masthead.wire.models import Feed
 def poll_feed(feed_id: int) -> str:
     """Poll one feed once; returns the run's summary line (kept with the task result)."""
     feed = Feed.objects.get(pk=feed_id)
-    return ingest.poll_feed(feed).line()
+    summary = ingest.poll_if_free(feed)
+    return summary.line() if summary is not None else "polled by another worker"
 
 
 def enqueue_due_feeds() -> int:

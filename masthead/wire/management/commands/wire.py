@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from masthead.lib.planner import refresh_planner_statistics
-from masthead.wire.ingest import poll_feed
+from masthead.wire.ingest import poll_if_free
 from masthead.wire.models import Feed
 from masthead.wire.results import IngestSummary
 
@@ -48,7 +48,11 @@ class Command(BaseCommand):
             if not only and not feed.is_due():
                 continue
             self.stderr.write(f"polling {feed.name} ({feed.location})")
-            summary = poll_feed(feed)
+            polled = poll_if_free(feed)
+            if polled is None:
+                self.stdout.write(f"{feed.slug}: being polled by another worker")
+                continue
+            summary = polled
             total.extend(summary)
             for item in summary.results:
                 if item.action == "error":
