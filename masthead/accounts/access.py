@@ -25,7 +25,7 @@ from django.utils.functional import cached_property
 from masthead.accounts import crawlers, meter_store, services
 from masthead.accounts.meter import AccessDecision, Level, Reader, Reason, decide
 from masthead.accounts.models import MeterRead
-from masthead.lib.net import client_address
+from masthead.lib.net import address_block, client_address
 from masthead.text import teaser
 
 if TYPE_CHECKING:
@@ -106,10 +106,9 @@ def _trusted_networks(
 def address_key(request: HttpRequest) -> str:
     """The meter key of the client's address; "" for the paper's own networks or no address.
 
-    The User-Agent is not part of it (changing it must not open a new allowance). An IPv6
-    client is keyed by its /64: one household or phone gets a whole /64 and can pick any
-    address in it. Keyed hash: the stored key must not let anyone recover the address (IPv4
-    space is small enough to hash exhaustively).
+    The User-Agent is not part of it (changing it must not open a new allowance); an IPv6
+    client is keyed by its /64 (`address_block`). Keyed hash: the stored key must not let
+    anyone recover the address (IPv4 space is small enough to hash exhaustively).
     """
     raw = client_address(request)
     if not raw:
@@ -118,9 +117,8 @@ def address_key(request: HttpRequest) -> str:
     trusted = _trusted_networks(tuple(settings.MASTHEAD_METER_TRUSTED_NETWORKS))
     if any(address in net for net in trusted):
         return ""
-    if address.version == 6:
-        raw = str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return "a:" + salted_hmac("masthead.accounts.meter.address", raw).hexdigest()[:40]
+    block = address_block(raw)
+    return "a:" + salted_hmac("masthead.accounts.meter.address", block).hexdigest()[:40]
 
 
 def identify(request: HttpRequest) -> Visitor:
@@ -267,7 +265,7 @@ def finish_response(request: HttpRequest, response: HttpResponse, access: Articl
         # another; Vary for the browser's own cache across sign-in and sign-out.
         patch_cache_control(response, private=True, max_age=0)
         patch_vary_headers(response, ("Cookie",))
-    elif not (request.user.is_authenticated if hasattr(request, "user") else False):
+    elif not getattr(getattr(request, "user", None), "is_authenticated", False):
         # A free story, the same for every anonymous reader: shared caches may keep it.
         patch_cache_control(response, public=True)
     if access._set_cookie:

@@ -21,7 +21,6 @@ progressive delay; the few cache operations here are smaller than either.
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import math
 import time
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from masthead.lib.net import client_address
+from masthead.lib.net import address_block, client_address
 
 # The request attribute where the backend leaves a refusal for the form to explain.
 WAIT_ATTRIBUTE = "_masthead_signin_wait"
@@ -42,14 +41,8 @@ def _digest(value: str) -> str:
 
 
 def _address_block(request: HttpRequest) -> str:
-    """The client's address, an IPv6 client by its /64 (it can pick any address in it)."""
     raw = client_address(request)
-    if not raw:
-        return "unknown"
-    address = ipaddress.ip_address(raw)
-    if address.version == 6:
-        return str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return raw
+    return address_block(raw) if raw else "unknown"
 
 
 @dataclass(frozen=True)
@@ -77,14 +70,16 @@ def delay_after(attempts_over: int) -> int:
     return int(min(ceiling, first * 2 ** min(attempts_over - 1, 32)))
 
 
-def _incr(key: str, memory: int) -> int:
-    cache.add(key, 0, memory)
+def _incr(key: str, timeout: int, *, extend: bool) -> int:
+    """Count one under `key` (atomic where the cache is); `extend` restarts its timeout."""
+    cache.add(key, 0, timeout)
     try:
         count = cache.incr(key)
-    except ValueError:  # expired between add and incr: this attempt starts afresh
-        cache.set(key, 1, memory)
+    except ValueError:  # expired between add and incr: this one starts afresh
+        cache.set(key, 1, timeout)
         count = 1
-    cache.touch(key, memory)
+    if extend:
+        cache.touch(key, timeout)
     return count
 
 
@@ -99,7 +94,7 @@ def attempt(request: HttpRequest, identifier: str) -> int:
     counted: list[str] = []
     gates: list[str] = []
     for scope in _scopes(request, identifier):
-        count = _incr(scope.key, memory)
+        count = _incr(scope.key, memory, extend=True)
         counted.append(scope.key)
         if count < scope.free:
             continue
@@ -147,14 +142,7 @@ def describe_wait(seconds: int) -> str:
 def over_rate(scope: str, identifier: str, *, limit: int, seconds: int) -> bool:
     """Count one request for (`scope`, `identifier`); True once more than `limit` arrived in
     the window. Used for requests that send mail or create accounts (sign-up, reset)."""
-    key = f"rate:{scope}:{_digest(identifier)}"
-    cache.add(key, 0, seconds)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, seconds)
-        count = 1
-    return count > limit
+    return _incr(f"rate:{scope}:{_digest(identifier)}", seconds, extend=False) > limit
 
 
 def over_address_rate(request: HttpRequest, scope: str, *, limit: int, seconds: int) -> bool:

@@ -29,3 +29,13 @@ def client_address(request: HttpRequest) -> str:
         return str(ipaddress.ip_address(remote))
     except ValueError:
         return ""
+
+
+def address_block(address: str) -> str:
+    """What one client controls: an IPv4 address itself, an IPv6 address's /64 (a household or
+    a phone is given a whole /64 and can pick any address in it). Counting per block is what
+    makes the meter's and the throttle's per-address limits hold over IPv6."""
+    parsed = ipaddress.ip_address(address)
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return address

@@ -114,6 +114,8 @@ class ArticleView(DetailView):
     template_name = "site/article.html"
     context_object_name = "article"
     access: ArticleAccess | None = None
+    # What the origin's cache calls this view's faces (the page, or the ESI fragment).
+    face_name = "face"
     # The part of the page the meter decides (its own response behind an ESI edge).
     face_template = "site/includes/story_face.html"
 
@@ -192,8 +194,6 @@ class ArticleView(DetailView):
         if shared and settings.MASTHEAD_PAGE_CACHE:
             pagecache.put(name, edge_middleware.to_entry(response), keys, rendered_since=started)
         return response
-
-    face_name = "face"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
