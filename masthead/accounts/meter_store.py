@@ -13,8 +13,8 @@ atomically); in the database a transaction that holds, per key, PostgreSQL's adv
 SQLite's write lock (Masthead opens SQLite transactions IMMEDIATE).
 
 Accounts' reads are not here: they are `MeterRead` rows with a user, written by
-`services.record_account_read`, because an account's history is the reader's own data (shown, merged,
-deleted with the account), not a counter.
+`services.record_account_read`, because an account's history is the reader's own data (shown,
+merged, deleted with the account), not a counter.
 """
 
 from __future__ import annotations
