@@ -17,7 +17,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 
 from masthead.edge import keys, purge
 from masthead.lib import surrogates
-from masthead.newsroom.models import Article, Section, Tag
+from masthead.newsroom.models import Article, Section, Source, Tag
 
 
 def _article_saved(sender: Any, instance: Article, **kwargs: Any) -> None:
@@ -54,6 +54,11 @@ def _tag_saved(sender: Any, instance: Tag, **kwargs: Any) -> None:
     transaction.on_commit(lambda: purge.purge(wanted))
 
 
+def _source_saved(sender: Any, instance: Source, **kwargs: Any) -> None:
+    wanted = [surrogates.source(instance.pk)]
+    transaction.on_commit(lambda: purge.purge(wanted))
+
+
 def connect() -> None:
     post_save.connect(_article_saved, sender=Article, dispatch_uid="edge.article_saved")
     pre_delete.connect(_article_deleted, sender=Article, dispatch_uid="edge.article_deleted")
@@ -64,3 +69,4 @@ def connect() -> None:
     for signal in (post_save, post_delete):
         signal.connect(_section_saved, sender=Section, dispatch_uid=f"edge.section.{id(signal)}")
         signal.connect(_tag_saved, sender=Tag, dispatch_uid=f"edge.tag.{id(signal)}")
+    post_save.connect(_source_saved, sender=Source, dispatch_uid="edge.source_saved")

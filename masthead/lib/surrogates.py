@@ -45,6 +45,11 @@ def tag_list(tag_id: int) -> str:
     return f"t{tag_id}"
 
 
+def source(source_id: int) -> str:
+    """A source's settings as its stories' pages show them (credit line, default access)."""
+    return f"src{source_id}"
+
+
 def note(*keys: str) -> None:
     """Record keys for the response being made (nothing outside `collecting`)."""
     found = _keys.get()
