@@ -96,6 +96,8 @@ class DatabaseStore:
         window: dt.timedelta,
     ) -> bool:
         keys = sorted(limits)  # one order for every transaction: no deadlock between two
+        if connection.vendor == "sqlite" and not connection.in_atomic_block:
+            return _grant_in_one_statement(keys, article_id, limits=limits, now=now, window=window)
         with transaction.atomic():
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
@@ -139,6 +141,61 @@ def _record(
             f"WHERE {table}.first_read_at <= %s"
         )
         cursor.execute(sql, [*params, now - window])
+
+
+def _grant_in_one_statement(
+    keys: Sequence[str],
+    article_id: int,
+    *,
+    limits: Mapping[str, int | None],
+    now: dt.datetime,
+    window: dt.timedelta,
+) -> bool:
+    """SQLite's check-and-record as one statement: a writing statement takes the database's
+    write lock before it reads, so its counts and its insert are one step, as the transaction
+    is elsewhere, in one round trip instead of four (a metered read on the embedded default
+    costs the count of `_record`'s statement and no transaction around it).
+
+    Raw SQL for the same reason as `_record`; the counts are the ones `DatabaseStore.grant`
+    makes with the ORM.
+    """
+    table = connection.ops.quote_name(MeterRead._meta.db_table)
+    since = now - window
+    params: list[str | int | dt.datetime] = [article_id, now]
+    params += list(keys)
+    checks = []
+    for key in keys:
+        limit = limits[key]
+        if limit is None:
+            continue
+        checks.append(
+            f"(SELECT COUNT(*) FROM {table} WHERE user_id IS NULL AND visitor_key = %s "  # noqa: S608
+            f"AND first_read_at > %s AND article_id != %s) < %s"
+        )
+        params += [key, since, article_id, limit]
+    rows = ", ".join(["(%s)"] * len(keys))
+    # WHERE is needed anyway: SQLite reads an upsert after a bare SELECT ambiguously.
+    sql = (
+        f"INSERT INTO {table} (visitor_key, user_id, article_id, first_read_at) "  # noqa: S608
+        f"SELECT column1, NULL, %s, %s FROM (VALUES {rows}) "
+        f"WHERE {' AND '.join(checks) or '1'} "
+        f"ON CONFLICT (visitor_key, article_id) WHERE user_id IS NULL "
+        f"DO UPDATE SET first_read_at = excluded.first_read_at "
+        f"WHERE {table}.first_read_at <= %s"
+    )
+    params.append(since)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if cursor.rowcount > 0:
+            return True
+    # Nothing written: refused, or the story was already recorded under every key inside the
+    # window (a second tab of the same reader got there first), which is a grant.
+    recorded = (
+        MeterRead.objects.filter(user__isnull=True, visitor_key__in=keys, article_id=article_id)
+        .since(since)
+        .count()
+    )
+    return recorded == len(keys)
 
 
 def _lock_id(key: str) -> int:
