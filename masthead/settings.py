@@ -172,6 +172,9 @@ MASTHEAD_PAGE_CACHE = envbool("MASTHEAD_PAGE_CACHE", "true")
 # Popular and a story scheduled to appear can be. Browsers keep public pages a minute.
 MASTHEAD_PAGE_CACHE_SECONDS = envint("MASTHEAD_PAGE_CACHE_SECONDS", "300")
 MASTHEAD_BROWSER_CACHE_SECONDS = envint("MASTHEAD_BROWSER_CACHE_SECONDS", "60")
+# How long a web process believes a purge key's version it read (masthead/edge/pagecache.py):
+# another process's purge reaches its pages this much later at most.
+MASTHEAD_PAGE_CACHE_VERSION_SECONDS = envfloat("MASTHEAD_PAGE_CACHE_VERSION_SECONDS", "0.25")
 # Varnish instances to purge by xkey (their HTTP address, e.g. http://127.0.0.1:6081/).
 MASTHEAD_EDGE_VARNISH_URLS = envlist("MASTHEAD_EDGE_VARNISH_URLS", "")
 MASTHEAD_FASTLY_SERVICE_ID = envstr("MASTHEAD_FASTLY_SERVICE_ID", "")

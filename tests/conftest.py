@@ -32,11 +32,15 @@ def _clear_cache():
     """Each test starts with an empty cache (Redis too, where it is the cache)."""
     from django.core.cache import cache, caches
 
+    from masthead.edge import pagecache
+
     cache.clear()
     caches["pages"].clear()
+    pagecache.forget_recent()
     yield
     cache.clear()
     caches["pages"].clear()
+    pagecache.forget_recent()
 
 
 @pytest.fixture

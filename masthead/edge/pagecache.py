@@ -60,13 +60,48 @@ def _entry_key(name: str) -> str:
     return "e:" + hashlib.sha256(name.encode()).hexdigest()
 
 
+# Versions this process read lately: vkey → (until, version). A page shows a few dozen keys
+# (each story it lists), most of them shared with every other page; reading each from the
+# shared cache on every request is most of a hit's cost (a file each, on one machine). A
+# version read here is believed for `MASTHEAD_PAGE_CACHE_VERSION_SECONDS`, so another
+# process's purge shows here that much later at most; this process's own purges at once.
+_recent: dict[str, tuple[float, object]] = {}
+_RECENT_MOST = 200_000
+
+
+def _versions(cache: BaseCache, vkeys: list[str]) -> dict[str, object]:
+    now = time.monotonic()
+    found: dict[str, object] = {}
+    missing = []
+    for vkey in vkeys:
+        recent = _recent.get(vkey)
+        if recent is not None and recent[0] > now:
+            found[vkey] = recent[1]
+        else:
+            missing.append(vkey)
+    if missing:
+        fetched = cache.get_many(missing)
+        if len(_recent) > _RECENT_MOST:
+            _recent.clear()
+        until = now + settings.MASTHEAD_PAGE_CACHE_VERSION_SECONDS
+        for vkey, version in fetched.items():
+            _recent[vkey] = (until, version)
+        found.update(fetched)
+    return found
+
+
+def forget_recent() -> None:
+    """Drop the versions this process remembers (after the cache itself was emptied)."""
+    _recent.clear()
+
+
 def get(name: str) -> Entry | None:
     """The entry stored under `name`, if none of its keys was purged since."""
     cache = _cache()
     entry = cache.get(_entry_key(name))
     if not isinstance(entry, Entry):
         return None
-    current = cache.get_many([_version_key(k) for k in entry.versions])
+    current = _versions(cache, [_version_key(k) for k in entry.versions])
     for key, version in entry.versions.items():
         if current.get(_version_key(key)) != version:
             return None
@@ -96,12 +131,14 @@ def put(
     of its keys came after that, or raced the store."""
     cache = _cache()
     wanted = [_version_key(k) for k in sorted(set(keys))]
+    # Read fresh, not from `_recent`: a purge racing this render must keep it out.
     current = cache.get_many(wanted)
-    for vkey in wanted:
-        if vkey not in current:
-            # `add`: of two processes starting a key's first version, one token wins.
-            cache.add(vkey, f"0:{uuid.uuid4().hex}", None)  # never purged: stamp 0
-    current = cache.get_many(wanted)
+    if len(current) != len(wanted):
+        for vkey in wanted:
+            if vkey not in current:
+                # `add`: of two processes starting a key's first version, one token wins.
+                cache.add(vkey, f"0:{uuid.uuid4().hex}", None)  # never purged: stamp 0
+        current = cache.get_many(wanted)
     if len(current) != len(wanted):
         return False  # an eviction raced us: store nothing rather than something stale
     if any(_stamp(v) >= rendered_since - CLOCK_MARGIN_SECONDS for v in current.values()):
@@ -118,4 +155,7 @@ def put(
 def purge(keys: Iterable[str]) -> None:
     """Invalidate every entry showing any of `keys`."""
     stamp = f"{time.time():.6f}"
-    _cache().set_many({_version_key(k): f"{stamp}:{uuid.uuid4().hex}" for k in keys}, None)
+    versions = {_version_key(k): f"{stamp}:{uuid.uuid4().hex}" for k in keys}
+    _cache().set_many(versions, None)
+    for vkey in versions:
+        _recent.pop(vkey, None)
