@@ -65,11 +65,23 @@ def _entry_key(name: str) -> str:
 # shared cache on every request is most of a hit's cost (a file each, on one machine). A
 # version read here is believed for `MASTHEAD_PAGE_CACHE_VERSION_SECONDS`, so another
 # process's purge shows here that much later at most; this process's own purges at once.
+# Not with an edge in front: the edge asks again the moment it is purged and would keep
+# what a process still believed for its whole lifetime (and it sends the origin only misses).
 _recent: dict[str, tuple[float, object]] = {}
 _RECENT_MOST = 200_000
 
 
+def _edge_in_front() -> bool:
+    return bool(
+        settings.MASTHEAD_EDGE_VARNISH_URLS
+        or settings.MASTHEAD_FASTLY_SERVICE_ID
+        or settings.MASTHEAD_CLOUDFLARE_ZONE_ID
+    )
+
+
 def _versions(cache: BaseCache, vkeys: list[str]) -> dict[str, object]:
+    if _edge_in_front():
+        return cache.get_many(vkeys)
     now = time.monotonic()
     found: dict[str, object] = {}
     missing = []

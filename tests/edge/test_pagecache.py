@@ -35,3 +35,14 @@ def test_a_purge_in_this_process_shows_at_once(settings):
     assert pagecache.get("p") is not None
     pagecache.purge(["a1"])
     assert pagecache.get("p") is None
+
+
+def test_with_an_edge_in_front_every_read_is_fresh(settings):
+    """An edge refetches as soon as it is purged: the origin must not answer from memory."""
+    settings.MASTHEAD_PAGE_CACHE_VERSION_SECONDS = 60
+    settings.MASTHEAD_EDGE_VARNISH_URLS = ["http://127.0.0.1:9/"]
+    entry = pagecache.Entry(status=200, content=b"page")
+    assert pagecache.put("p", entry, {"a1"}, rendered_since=time.time())
+    assert pagecache.get("p") is not None
+    purge_elsewhere("a1")
+    assert pagecache.get("p") is None
