@@ -24,4 +24,4 @@ class PageFileCache(FileBasedCache):
         if now < self._next_cull:
             return
         self._next_cull = now + CULL_INTERVAL_SECONDS
-        super()._cull()
+        super()._cull()  # type: ignore[misc]  # Django's own, not in its type stubs

@@ -158,7 +158,7 @@ class ArticleView(DetailView):
             gone = render(request, "site/gone.html", {"article": article}, status=410)
             patch_cache_control(gone, public=True)
             return gone
-        if article.duplicate_of_id is not None:
+        if article.duplicate_of_id is not None and article.duplicate_of is not None:
             return HttpResponsePermanentRedirect(article.duplicate_of.get_absolute_url())
         if not article.is_visible():
             raise Http404("No such story.")
