@@ -12,6 +12,8 @@ import datetime as dt
 import logging
 import secrets
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.management import call_command
@@ -39,6 +41,10 @@ SETTLE_PAUSE = 0.05
 # The PostgreSQL advisory lock key marking transactions hold shared and the drain's last look
 # takes exclusively: any constant no other code locks will do ("masthead" in ASCII).
 BARRIER_LOCK = 0x6D617374_68656164
+
+
+# PostgreSQL advisory locks (two-key form) on one story's refresh: this namespace, the story.
+STORY_LOCK_SPACE = 0x6D617374  # "mast"
 
 
 class StaleRefreshError(Exception):
@@ -163,19 +169,28 @@ def refresh_stale(*, batch_size: int = STALE_BATCH) -> int:
     while True:
         after = 0
         found = False
+        busy = 0
         while rows := _stale_rows(after, failed, batch_size):
             found = True
             for article_id, generation in rows:
-                try:
-                    refresh_article(article_id)
-                except Exception:
-                    logger.exception("Refreshing story %s failed; it stays stale.", article_id)
-                    failed.append(article_id)
-                    continue
-                # Read before the refresh began: a change committed since has moved it on.
-                StaleArticle.objects.filter(article_id=article_id, generation=generation).delete()
+                with _refreshing(article_id) as mine:
+                    if not mine:
+                        busy += 1  # another worker's drain has it now
+                        continue
+                    try:
+                        refresh_article(article_id)
+                    except Exception:
+                        logger.exception("Refreshing story %s failed; it stays stale.", article_id)
+                        failed.append(article_id)
+                        continue
+                    # Read before the refresh began: a change committed since has moved it on.
+                    StaleArticle.objects.filter(
+                        article_id=article_id, generation=generation
+                    ).delete()
                 refreshed += 1
             after = rows[-1][0]
+        if busy:
+            time.sleep(SETTLE_PAUSE)  # what is left is in other hands: look again shortly
         if not found:
             settled = _nothing_left(failed)
             if settled:
@@ -185,6 +200,28 @@ def refresh_stale(*, batch_size: int = STALE_BATCH) -> int:
     if failed:
         raise StaleRefreshError(f"{len(failed)} stories stay stale: {failed[:20]}")
     return refreshed
+
+
+@contextmanager
+def _refreshing(article_id: int, using: str = DEFAULT_DB_ALIAS) -> Iterator[bool]:
+    """Whether this drain may refresh the story now: on PostgreSQL, drains on several workers
+    (one queued by each machine's ingest) take each story in turn under an advisory lock, or
+    their delete-and-insert of its search entry and Related rows would collide. SQLite's write
+    lock already runs each of those writes alone."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    key = [STORY_LOCK_SPACE, article_id & 0x7FFFFFFF]  # a clash only makes one drain wait
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
+        mine = bool(cursor.fetchone()[0])
+    try:
+        yield mine
+    finally:
+        if mine:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
 
 
 @task()

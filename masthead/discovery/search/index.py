@@ -63,6 +63,9 @@ def index_article(article_id: int) -> bool:
     """Bring one story's entry up to date; returns whether it is now in the index."""
     article = Article.objects.for_page().filter(pk=article_id).first()
     with transaction.atomic():
+        # Two workers refreshing one story take turns on its row, so the second one's delete
+        # sees the first one's entry (PostgreSQL; SQLite's write lock already serialises them).
+        list(Article.objects.select_for_update().filter(pk=article_id).values_list("pk"))
         if article is None or not _indexable(article):
             SearchEntry.objects.filter(article_id=article_id).delete()
             return False
