@@ -87,10 +87,55 @@ def build(n: int) -> None:
     print(file=sys.stderr)
 
 
+# Run in the Wagtail peer's own venv and project (../shared/peer, built): its article pages
+# rendered the same way, each a different story, as p50 and p90.
+PEER_SCRIPT = """
+import os, sys, time
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsbench.settings")
+sys.path.insert(0, os.getcwd())
+import django
+django.setup()
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+urls = [u.split("8101", 1)[1] for u in open("../urls/articles.txt").read().split()]
+client = Client(HTTP_HOST="127.0.0.1:8101")
+client.get(urls[0])
+samples = []
+for url in (urls * 10)[1 : 1 + RUNS]:
+    with CaptureQueriesContext(connection) as ctx:
+        start = time.perf_counter()
+        client.get(url)
+        samples.append((time.perf_counter() - start, len(ctx.captured_queries)))
+times = sorted(t for t, _ in samples)
+print(f"{times[len(times) // 2] * 1000:.1f} {times[int(len(times) * 0.9)] * 1000:.1f} "
+      f"{max(q for _, q in samples)}")
+"""
+
+
+def peer_article(peer: Path, runs: int) -> None:
+    site = peer / "wagtail" / "site"
+    done = subprocess.run(  # noqa: S603 (the peer's interpreter, our own script)
+        [
+            str(peer / "wagtail" / "venv" / "bin" / "python"),
+            "-c",
+            PEER_SCRIPT.replace("RUNS", str(runs)),
+        ],
+        cwd=site,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    p50, p90, most = done.stdout.split()
+    print(f"Wagtail peer, article ({runs} stories, the same minute): p50 {p50} ms, p90 {p90} ms, "
+          f"{most} queries")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--stories", default="1000,100000", help="archive sizes, comma-separated")
     parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument("--peer", type=Path, help="the built Wagtail peer's folder, to compare")
     args = parser.parse_args()
     sizes = [int(n) for n in args.stories.split(",")]
     results: dict[int, dict[tuple[str, str], float]] = {}
@@ -104,6 +149,8 @@ def main() -> None:
         )
         sys.stdout.write(done.stdout.split("@@", 1)[0])
         results[n] = json.loads(done.stdout.split("@@", 1)[1])
+        if args.peer:
+            peer_article(args.peer, args.runs)
     if len(sizes) > 1:
         small, large = min(sizes), max(sizes)
         print(f"\np50 at {large:,} stories / p50 at {small:,} (flat is 1.0)")
