@@ -179,7 +179,7 @@ def _shared(through: type[models.Model], column: str, ids: list[int]) -> Coalesc
 def popular_articles(*, limit: int = 5, exclude: Article | None = None) -> list[Article]:
     """Most-read stories by decayed count; the newest fill the block until enough are read.
 
-    Always three queries (ranking, stories, bylines), whether or not anything has been read.
+    Always two queries (ranking, stories), whether or not anything has been read.
     """
     exclude_ids = [exclude.pk] if exclude is not None else []
     ranked = popular_ids(limit=limit, exclude_ids=exclude_ids)

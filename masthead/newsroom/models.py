@@ -153,13 +153,17 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         return self.order_by("-published_at", "-id")
 
     def for_listing(self) -> ArticleQuerySet:
-        """What a teaser needs, in a constant number of queries (no N+1 on fronts)."""
-        return self.select_related("source", "section").prefetch_related(
-            Prefetch("authorships", queryset=Authorship.objects.select_related("author"))
-        )
+        """What a teaser or a block's link shows (headline, section, credit), in one query:
+        lists show no bylines."""
+        return self.select_related("source", "section")
 
     def for_page(self) -> ArticleQuerySet:
-        return self.for_listing().prefetch_related("tags", "sections")
+        """What a story's own page and its feed entries show: bylines, tags, sections too."""
+        return self.for_listing().prefetch_related(
+            Prefetch("authorships", queryset=Authorship.objects.select_related("author")),
+            "tags",
+            "sections",
+        )
 
 
 _SLUG = "-slug-"
