@@ -43,7 +43,7 @@ LANGUAGE_LETTERS: dict[str, str] = {
 }
 
 # Typographic punctuation and symbols at home in news copy.
-COMMON_SYMBOLS = "’“”‘—–…•€£©®™°±½¼¾·«»§×÷¢¥‚„′″‹›"
+COMMON_SYMBOLS = "’“”‘—–…•€£©®™°±½¼¾·«»§×÷¢¥‚„′″‹›−"
 
 # The emoji that readers actually send, roughly most used first; a lost byte inside an emoji
 # leaves several neighbours (👍 👏 👐 👁 👝) and this is how we pick one.

@@ -17,16 +17,20 @@ from dataclasses import dataclass
 import ftfy
 from ftfy import TextFixerConfig
 
+from masthead.text.codepages import CodePage
 from masthead.text.mojibake import Reading, best_reading, piecewise_reading
 from masthead.text.normalise import (
     collapse_nbsp_soup,
     folds_width,
     is_clean,
+    is_plainly_clean,
     line_needs_work,
     looks_like_html,
     undo_double_escaping,
 )
 from masthead.text.plausibility import implausibility, suspicion
+from masthead.text.symbols import may_hide_lone_symbol, repair_lone_symbols
+from masthead.text.wordchoice import prefers
 
 # ftfy's defaults, except that curly quotes stay curly: they are house typography, not damage.
 # (Full-width forms are folded only in text without CJK: see normalise.folds_width.)
@@ -61,7 +65,7 @@ class Repair:
         return f"{self.step}: {self.detail}"
 
 
-def repair(text: str) -> str:
+def repair(text: str, *, lang: str | None = None) -> str:
     """Fix mojibake and normalise ``text``; already-correct text comes back unchanged.
 
     Handles what ftfy handles (UTF-8 read as Latin-1/Windows-1252 and friends, HTML entities
@@ -69,22 +73,44 @@ def repair(text: str) -> str:
     pages ftfy lacks (Windows-874 first, and the Windows/ISO-8859/DOS/Mac families), with
     bytes dropped or replaced on the way; entities escaped twice; and NBSP soup. Curly
     quotes are kept. Entities are decoded only in text that holds no markup.
+
+    ``lang`` is the copy's language (a tag such as "es" or "de-AT") when the caller knows
+    it, as a wire item usually does; without it the language is found from the words. It
+    only matters where a lost byte leaves several characters possible ("Íñigo", "Áñigo").
     """
-    return _repair(text)[0]
+    return _repair(text, lang)[0]
 
 
-def explain(text: str) -> list[Repair]:
+def explain(text: str, *, lang: str | None = None) -> list[Repair]:
     """What :func:`repair` would change in ``text`` and why; empty when it is clean."""
-    return _repair(text)[1]
+    return _repair(text, lang)[1]
 
 
-def _repair(text: str) -> tuple[str, list[Repair]]:
-    if is_clean(text):
+def _repair(text: str, lang: str | None = None) -> tuple[str, list[Repair]]:
+    if is_plainly_clean(text):
         return text, []
+    if is_clean(text):
+        # A symbol read as letters of another script ("2ยฝ") looks clean to every check,
+        # so clean copy gets one more scan, for those few readings.
+        if not may_hide_lone_symbol(text):
+            return text, []
+        symbols = repair_lone_symbols(text)
+        if symbols is None:
+            return text, []
+    else:
+        symbols = repair_lone_symbols(text)
     log: dict[tuple[str, str], list[int]] = {}
 
     def note(step: str, detail: str, line_no: int) -> None:
         log.setdefault((step, detail), []).append(line_no)
+
+    def decode_symbols(found: tuple[str, list[tuple[str, CodePage]]]) -> str:
+        for symbol, page in found[1]:
+            note("mojibake", f"{symbol} beside a number had been read as {page.title}", 0)
+        return found[0]
+
+    if symbols is not None:
+        text = decode_symbols(symbols)
 
     fold_width = folds_width(text)
     config = FTFY_CONFIG._replace(
@@ -100,11 +126,15 @@ def _repair(text: str) -> tuple[str, list[Repair]]:
         ):
             out.append(line)
             continue
-        fixed, notes = _repair_line(line, config)
+        fixed, notes = _repair_line(line, config, lang)
         for step, detail in notes:
             note(step, detail, line_no)
         out.append(fixed)
     result = "".join(out)
+    # Once the rest of a line is repaired, a symbol left as another script's letters is a
+    # lone one ("âˆ’5آ°C": ftfy reads the minus sign, and leaves "آ°").
+    if result != text and (symbols := repair_lone_symbols(result)) is not None:
+        result = decode_symbols(symbols)
     collapsed = collapse_nbsp_soup(result)
     if collapsed != result:
         note("nbsp", "collapsed runs of non-breaking and ordinary spaces", 0)
@@ -145,10 +175,12 @@ def _ftfy(line: str, config: TextFixerConfig) -> tuple[str, list[tuple[str, str]
     return fixed, notes, recoded
 
 
-def _repair_line(line: str, config: TextFixerConfig) -> tuple[str, list[tuple[str, str]]]:
+def _repair_line(
+    line: str, config: TextFixerConfig, lang: str | None
+) -> tuple[str, list[tuple[str, str]]]:
     ftfy_text, ftfy_notes, recoded = _ftfy(line, config)
     text, notes = ftfy_text, ftfy_notes
-    reading = best_reading(line, defer_to_ftfy=not recoded)
+    reading = best_reading(line, defer_to_ftfy=not recoded, lang=lang)
     if reading is not None:
         ours_text, ours_notes, _ = _ftfy(reading.text, config)
         # ftfy is battle-tested on the pages it knows: it keeps the line unless our reading
@@ -159,19 +191,24 @@ def _repair_line(line: str, config: TextFixerConfig) -> tuple[str, list[tuple[st
         # So does one that reads a word space as the 0xA0 of a sequence that had lost a
         # byte ("ðŸ‘ and": ftfy's "👠and" against our "👍 and"), gluing two words together.
         swallowed_space = ftfy_text.count(" ") < ours_text.count(" ")
+        # Otherwise a tie goes to the repair whose words the copy's language knows: ftfy
+        # cannot restore a lost byte, and leaves "Ãñigo" where we read "Íñigo".
         if (
             not recoded
             or ours_score < ftfy_score
-            or (ours_score == ftfy_score and (invented_break or swallowed_space))
+            or (
+                ours_score == ftfy_score
+                and (invented_break or swallowed_space or prefers(ours_text, ftfy_text, lang=lang))
+            )
         ):
             text = ours_text
             notes = [("mojibake", _reading_note(reading)), *ours_notes]
-    elif suspicion(ftfy_text) > 0 and (pieces := piecewise_reading(ftfy_text)) is not None:
+    elif suspicion(ftfy_text) > 0 and (pieces := piecewise_reading(ftfy_text, lang=lang)):
         text, more, _ = _ftfy(pieces[0], config)
         notes = [*notes, *(("mojibake", _reading_note(r)) for r in pieces[1]), *more]
     # Peel further layers (mojibake of mojibake, or what ftfy fixed only halfway).
     for _ in range(MAX_LAYERS - 1):
-        deeper = best_reading(text)
+        deeper = best_reading(text, lang=lang)
         if deeper is None:
             break
         text, more, _ = _ftfy(deeper.text, config)

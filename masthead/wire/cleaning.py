@@ -32,19 +32,22 @@ class CleanText:
 
 
 def clean_text(item: WireItem) -> CleanText:
-    repairs = [f"headline: {r}" for r in explain(item.headline)]
+    # The language the item declares tells a lost byte's candidates apart where a short
+    # headline has too few words to detect it from (masthead.text.wordchoice).
+    lang = item.language or None
+    repairs = [f"headline: {r}" for r in explain(item.headline, lang=lang)]
     body_html = item.body_html
     dateline = item.dateline
     lifted, rest = split_dateline(body_html)
     if lifted:
         body_html = rest
         dateline = dateline or lifted
-    body = clean_html(body_html)
-    repairs += [f"body: {r}" for r in explain(_TAG.sub("", body_html))]
-    headline = clean_plain(item.headline)[:300]
+    body = clean_html(body_html, lang=lang)
+    repairs += [f"body: {r}" for r in explain(_TAG.sub("", body_html), lang=lang)]
+    headline = clean_plain(item.headline, lang=lang)[:300]
     fields = {
         "headline": headline,
-        "summary": clean_plain(item.summary),
+        "summary": clean_plain(item.summary, lang=lang),
         "body": body,
         "dateline": clean_plain(dateline)[:200],
         "byline": clean_plain(", ".join(item.bylines))[:300] if item.bylines else "",
