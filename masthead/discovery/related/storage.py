@@ -24,7 +24,6 @@ from masthead.discovery.related.scoring import (
 )
 
 
-@transaction.atomic
 def refresh_related(article_id: int) -> list[int]:
     """Recompute and store one story's Related list, and offer it to its neighbours' lists.
 
@@ -39,27 +38,34 @@ def refresh_related(article_id: int) -> list[int]:
     if story is None:
         clear_related(article_id)
         return []
-    store_features(article_id, story.features)
+    with transaction.atomic():
+        # First, on its own: the story's terms count in the idf its own scores use.
+        store_features(article_id, story.features)
     keep = settings.MASTHEAD_RELATED_STORED
     holders = set(
         RelatedLink.objects.filter(related_id=article_id).values_list("article_id", flat=True)
     )
+    # Scoring reads only, outside the transaction: on SQLite a transaction holds the one write
+    # lock from its start, and a drain of thousands of stories scoring under it would keep
+    # every web worker's write (a reader's metered read) waiting. A change meanwhile marks the
+    # story stale again, and the next pass scores it again (as does a drain killed here).
     everything = score_all(story, also=holders)
     scored = best_of(everything, keep)
-    store_links(article_id, scored)
     # The story's own list is its best few; a list that already holds it is re-offered the
     # pair's new score even when that list's story is not among those few (rank is not
     # symmetric, the score is).
     chosen = {o.pk for o, _ in scored}
-    offer(
-        article_id,
-        scored + [(o, s) for o, s in everything if o.pk in holders and o.pk not in chosen],
-        keep=keep,
-        holders=holders,
-    )
     stale = holders - {o.pk for o, _ in everything}
-    if stale:
-        RelatedLink.objects.filter(article_id__in=stale, related_id=article_id).delete()
+    with transaction.atomic():
+        store_links(article_id, scored)
+        offer(
+            article_id,
+            scored + [(o, s) for o, s in everything if o.pk in holders and o.pk not in chosen],
+            keep=keep,
+            holders=holders,
+        )
+        if stale:
+            RelatedLink.objects.filter(article_id__in=stale, related_id=article_id).delete()
     return [o.pk for o, _ in scored]
 
 
