@@ -144,7 +144,7 @@ CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "masthead.edge.rediscache.SharedRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": envstr("MASTHEAD_CACHE_PREFIX", "masthead"),
         }
@@ -156,7 +156,7 @@ else:
 # files in the data folder (one machine's processes share them).
 if REDIS_URL:
     CACHES["pages"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "masthead.edge.rediscache.SharedRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": envstr("MASTHEAD_CACHE_PREFIX", "masthead") + "-pages",
     }
