@@ -10,6 +10,11 @@ entities, so a summary may spell out `<img …>` as characters the reader should
 generators send the description as HTML (Atom `summary type="html"`, RSS's entity-encoded
 HTML `description`), which a feed reader would render as live markup; the generators below
 send it as text instead, and keep HTML for the sanitised body alone.
+
+A corrected story's entry is `updated` at its latest correction (`Article.last_modified`), and
+its summary, and a free story's body, end with its dated correction notes, oldest first: a
+feed reader that showed the story before shows it again with what was wrong. A walled story's
+entry gains the notes only, never its body.
 """
 
 from __future__ import annotations
@@ -21,22 +26,56 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import dateformat, timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
+from django.utils.html import format_html
 from django.utils.xmlutils import SimplerXMLGenerator
 
 from masthead.lib import surrogates
-from masthead.newsroom.models import Access, Article, ArticleQuerySet, Section, Tag
+from masthead.newsroom.models import Access, Article, ArticleQuerySet, Correction, Section, Tag
 
 # Characters XML 1.0 forbids; one stray control character would make the whole feed unreadable.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"  # RSS 1.0's content module
+CORRECTION_DATE = "F j, Y, g:i A T"  # as the story's page dates them, in the paper's time zone
 
 
 def _xml_safe(text: str) -> str:
     return _XML_INVALID.sub("", text or "")
+
+
+def _dated(correction: Correction) -> str:
+    return dateformat.format(timezone.localtime(correction.published_at), CORRECTION_DATE)
+
+
+def corrections_text(article: Article) -> str:
+    """The story's correction notes as plain text, one paragraph each ("" if none)."""
+    return "\n\n".join(
+        f"Correction ({_dated(c)}): {_xml_safe(c.note)}" for c in article.corrections_in_order
+    )
+
+
+def corrections_html(article: Article) -> str:
+    """The same notes as HTML, to end a body with (the notes escaped: they are text)."""
+    return "".join(
+        format_html(
+            '<p class="correction"><strong>Correction</strong> (<time datetime="{}">{}</time>): '
+            "{}</p>",
+            c.published_at.isoformat(),
+            _dated(c),
+            _xml_safe(c.note),
+        )
+        for c in article.corrections_in_order
+    )
+
+
+def _summary_text(item: dict[str, Any]) -> str:
+    """An item's text summary: the story's summary, then its correction notes."""
+    return "\n\n".join(t for t in (item["description"], item.get("corrections_text")) if t)
 
 
 class TextSummaryRssFeed(Rss201rev2Feed):
@@ -55,11 +94,13 @@ class TextSummaryRssFeed(Rss201rev2Feed):
         return {**super().rss_attributes(), "xmlns:content": CONTENT_NS}
 
     def add_item_elements(self, handler: SimplerXMLGenerator, item: dict[str, Any]) -> None:
-        text, body = item["description"], item.get("content_html")
-        if not text:
+        body = item.get("content_html")  # ends with the correction notes, if any
+        if not item["description"] and body:
             super().add_item_elements(handler, {**item, "description": body})
             return
-        super().add_item_elements(handler, {**item, "description": html.escape(text, quote=False)})
+        text = _summary_text(item)
+        description = html.escape(text, quote=False) if text else None
+        super().add_item_elements(handler, {**item, "description": description})
         if body:
             handler.addQuickElement("content:encoded", body)
 
@@ -74,8 +115,9 @@ class TextSummaryAtomFeed(Atom1Feed):
 
     def add_item_elements(self, handler: SimplerXMLGenerator, item: dict[str, Any]) -> None:
         super().add_item_elements(handler, {**item, "description": None})
-        if item["description"]:
-            handler.addQuickElement("summary", item["description"], {"type": "text"})
+        text = _summary_text(item)
+        if text:
+            handler.addQuickElement("summary", text, {"type": "text"})
         if item.get("content_html"):
             handler.addQuickElement("content", item["content_html"], {"type": "html"})
 
@@ -99,7 +141,11 @@ class _StoriesFeed(Feed):
         raise NotImplementedError
 
     def items(self, obj: Any = None) -> list[Article]:
-        return list(self.base_queryset(obj).newest_first().for_page()[: self.limit])
+        stories = list(self.base_queryset(obj).newest_first().for_page()[: self.limit])
+        # Only corrected stories have corrections to read: one query for them all, and none
+        # for a feed of stories never corrected (`Article.corrections_in_order`).
+        prefetch_related_objects([a for a in stories if a.corrected_at], "corrections")
+        return stories
 
     # -- each item ------------------------------------------------------------------------
     def item_title(self, item: Article) -> str:
@@ -110,14 +156,16 @@ class _StoriesFeed(Feed):
         return _xml_safe(item.summary)
 
     def item_extra_kwargs(self, item: Article) -> dict[str, Any]:
-        """A free story's full body, the one HTML an item carries.
+        """A free story's full body, the one HTML an item carries, and the story's correction
+        notes (which the generators put after the summary, and the body ends with).
 
-        It is the stored body, sanitised at ingest and on editor input (`clean_html`), the same
-        HTML the article page sends.
+        The body is the stored one, sanitised at ingest and on editor input (`clean_html`), the
+        same HTML the article page sends.
         """
-        if item.effective_access != Access.FREE or not item.body:
-            return {}
-        return {"content_html": _xml_safe(item.body)}
+        extra: dict[str, Any] = {"corrections_text": corrections_text(item)}
+        if item.effective_access == Access.FREE and item.body:
+            extra["content_html"] = _xml_safe(item.body) + corrections_html(item)
+        return extra
 
     def item_link(self, item: Article) -> str:
         return item.get_absolute_url()

@@ -17,7 +17,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 
 from masthead.edge import keys, purge
 from masthead.lib import surrogates
-from masthead.newsroom.models import Article, Section, Source, Tag
+from masthead.newsroom.models import Article, Correction, Section, Source, Tag
 
 
 def _article_saved(sender: Any, instance: Article, **kwargs: Any) -> None:
@@ -28,6 +28,16 @@ def _article_saved(sender: Any, instance: Article, **kwargs: Any) -> None:
 def _article_deleted(sender: Any, instance: Article, **kwargs: Any) -> None:
     wanted = keys.for_article_id(instance.pk)  # before the rows go
     transaction.on_commit(lambda: purge.purge(wanted))
+
+
+def _correction_changed(sender: Any, instance: Correction, **kwargs: Any) -> None:
+    """The story's pages and feed entries show its corrections; the corrections page lists
+    the newest (the action's save of the story purges its pages too: this covers a correction
+    written any other way)."""
+    article_id = instance.article_id
+    transaction.on_commit(
+        lambda: purge.purge([*keys.for_article_id(article_id), surrogates.CORRECTIONS])
+    )
 
 
 def _article_lists_changed(sender: Any, instance: Any, action: str, **kwargs: Any) -> None:
@@ -70,3 +80,7 @@ def connect() -> None:
         signal.connect(_section_saved, sender=Section, dispatch_uid=f"edge.section.{id(signal)}")
         signal.connect(_tag_saved, sender=Tag, dispatch_uid=f"edge.tag.{id(signal)}")
     post_save.connect(_source_saved, sender=Source, dispatch_uid="edge.source_saved")
+    for signal in (post_save, post_delete):
+        signal.connect(
+            _correction_changed, sender=Correction, dispatch_uid=f"edge.correction.{id(signal)}"
+        )

@@ -30,6 +30,7 @@ _keys: ContextVar[_Keys | None] = ContextVar("masthead_surrogate_keys", default=
 TOP = "top"  # the newest stories of the paper: home's top stories, the main feeds, news sitemap
 LOCAL = "local"  # the Local block
 NAV = "nav"  # the page frame: sections in the navigation, the paper's name
+CORRECTIONS = "corrections"  # the paper's corrections page: the newest corrections
 
 
 def article(article_id: int) -> str:

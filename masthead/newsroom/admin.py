@@ -24,13 +24,14 @@ from masthead.newsroom.models import (
     ArticleRevision,
     Author,
     Authorship,
+    Correction,
     Section,
     Source,
     Tag,
 )
 from masthead.text import clean_html, clean_label, clean_plain
 
-PLAIN_TEXT_FIELDS = ("headline", "summary", "dateline", "correction_note", "kill_reason")
+PLAIN_TEXT_FIELDS = ("headline", "summary", "dateline", "kill_reason")
 # Django 6 makes https the default scheme of URL form fields; opt in now (no deprecated setting).
 URL_FIELDS_HTTPS: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
     models.URLField: {"assume_scheme": "https"}
@@ -108,6 +109,51 @@ class RevisionInline(admin.TabularInline):
         return False
 
 
+class CorrectionForm(forms.ModelForm):
+    class Meta:
+        model = Correction
+        fields = ("note",)
+
+    def clean_note(self) -> str:
+        # Readers see it as plain text, like every other field an editor types.
+        note = clean_plain(self.cleaned_data["note"])
+        if not note.strip():
+            raise forms.ValidationError("A correction needs a note for readers.")
+        return note
+
+
+class CorrectionInline(admin.TabularInline):
+    """The story's corrections, oldest first; an editor adds one with a note in the empty row.
+
+    Existing corrections are read-only (readers have seen them); a new one is not saved by the
+    inline but handed to `EditArticleAction` with the rest of the edit (`save_related`), which
+    dates it, names the editor and sends the "corrected" change. Who may add one is who may
+    change the story, as the action checks.
+    """
+
+    model = Correction
+    form = CorrectionForm
+    extra = 1
+    can_delete = False
+    fields = ("published_at", "note", "actor")
+    readonly_fields = ("published_at", "actor")
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("newsroom.view_article") or request.user.has_perm(
+            "newsroom.change_article"
+        )
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Not on a story being written: a correction corrects what readers have seen.
+        return obj is not None and request.user.has_perm("newsroom.change_article")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
@@ -135,8 +181,6 @@ class ArticleAdminForm(forms.ModelForm):
             "image_url",
             "image_alt",
             "language",
-            "correction_note",
-            "corrected_at",
             "kill_reason",
         )
         formfield_callback = https_formfield
@@ -170,8 +214,9 @@ class ArticleAdmin(NewsroomAdmin):
     filter_horizontal = ("sections",)
     autocomplete_fields = ("tags",)
     list_select_related = ("source", "section")
-    inlines = (AuthorshipInline, RevisionInline)
+    inlines = (AuthorshipInline, CorrectionInline, RevisionInline)
     readonly_fields = (
+        "corrected_at",
         "wire_guid",
         "wire_version",
         "wire_version_at",
@@ -213,10 +258,10 @@ class ArticleAdmin(NewsroomAdmin):
             },
         ),
         (
+            # The corrections themselves are the inline below the story.
             "Corrections and withdrawal",
             {
                 "fields": (
-                    "correction_note",
                     "corrected_at",
                     "kill_reason",
                     "killed_at",
@@ -267,7 +312,11 @@ class ArticleAdmin(NewsroomAdmin):
                 if any(f.model is Authorship and f.has_changed() for f in formsets):
                     changed.append("bylines")
                 actions.EditArticleAction(
-                    article=article, changed=changed, actor=actor, relations=relations
+                    article=article,
+                    changed=changed,
+                    actor=actor,
+                    relations=relations,
+                    corrections=_new_corrections(formsets),
                 ).execute()
             else:
                 actions.CreateArticleAction(
@@ -275,6 +324,12 @@ class ArticleAdmin(NewsroomAdmin):
                 ).execute()
         except actions.ActionError as exc:
             raise PermissionDenied(str(exc)) from exc
+
+
+def _new_corrections(formsets: Any) -> list[str]:
+    """The notes of the corrections the inline adds, read without saving (the action does)."""
+    formset = next((f for f in formsets if f.model is Correction), None)
+    return [c.note for c in formset.new_objects] if formset is not None else []
 
 
 def _authors_after(article: Article, formsets: Any) -> list[Author] | None:

@@ -1,4 +1,5 @@
-"""The newsroom's data: sections, tags, sources, authors, articles and their revisions.
+"""The newsroom's data: sections, tags, sources, authors, articles, their revisions and
+corrections.
 
 Wire copy and local staff stories are the same `Article` model, told apart by `is_local` and by
 their `Source` (a wire service, or the paper itself). Reads are chainable `ArticleQuerySet`
@@ -13,7 +14,7 @@ import functools
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
@@ -129,16 +130,27 @@ class Author(models.Model):
         return self.name
 
 
+def visible(now: dt.datetime | None = None, *, through: str = "") -> Q:
+    """What readers may see: published, due, out of embargo, not a duplicate. The one rule,
+    for stories (`published()`) and for rows reached from one (`through="article__"`): as
+    join conditions, which a query walking another table's index checks row by row, where
+    `article__in=published()` would first list every visible story."""
+    now = now or timezone.now()
+    return (
+        Q(**{f"{through}embargo_until__isnull": True}) | Q(**{f"{through}embargo_until__lte": now})
+    ) & Q(
+        **{
+            f"{through}status": Article.Status.PUBLISHED,
+            f"{through}published_at__lte": now,
+            f"{through}duplicate_of__isnull": True,
+        }
+    )
+
+
 class ArticleQuerySet(models.QuerySet["Article"]):
     def published(self, now: dt.datetime | None = None) -> ArticleQuerySet:
-        """What readers may see: published, due, out of embargo, not a duplicate."""
-        now = now or timezone.now()
-        return self.filter(
-            Q(embargo_until__isnull=True) | Q(embargo_until__lte=now),
-            status=Article.Status.PUBLISHED,
-            published_at__lte=now,
-            duplicate_of__isnull=True,
-        )
+        """What readers may see (`visible`), as of `now`."""
+        return self.filter(visible(now))
 
     def local(self) -> ArticleQuerySet:
         return self.filter(is_local=True)
@@ -231,7 +243,9 @@ class Article(models.Model):
         default=False, help_text="Demo content written for Masthead; not news."
     )
 
-    correction_note = models.TextField(blank=True)
+    # The latest correction's time (the notes are `corrections`), kept on the row by the
+    # action that adds one: `last_modified`, the sitemaps and the feeds read it with the story,
+    # and a story never corrected needs no query for its corrections (`corrections_in_order`).
     corrected_at = models.DateTimeField(null=True, blank=True)
     kill_reason = models.TextField(blank=True)
     killed_at = models.DateTimeField(null=True, blank=True)
@@ -340,6 +354,16 @@ class Article(models.Model):
         )
 
     @property
+    def corrections_in_order(self) -> list[Correction]:
+        """The story's corrections, oldest first, as its page, JSON-LD and feed entries list
+        them: no query for a story never corrected (nearly all), else one, kept on the story
+        (the page and its head both read them), or none where a list prefetched them."""
+        if self.corrected_at is None:
+            return []
+        prefetch_related_objects([self], "corrections")  # nothing to do once fetched
+        return list(self.corrections.all())
+
+    @property
     def was_updated(self) -> bool:
         return bool(
             self.updated_at
@@ -392,3 +416,55 @@ class ArticleRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} @ {self.created:%Y-%m-%d %H:%M}"
+
+
+class CorrectionQuerySet(models.QuerySet["Correction"]):
+    def public(self, now: dt.datetime | None = None) -> CorrectionQuerySet:
+        """Corrections of stories readers may see now. A killed story's are left out: its
+        page says only that it was withdrawn, and a withdrawal (a legal one) may be about the
+        very headline a list of corrections would repeat."""
+        return self.filter(visible(now, through="article__"))
+
+    def newest_first(self) -> CorrectionQuerySet:
+        return self.order_by("-published_at", "-id")
+
+    def for_listing(self) -> CorrectionQuerySet:
+        """What a list of corrections shows: each note and date, its story's headline and
+        link, in one query (not the stories' bodies)."""
+        return self.select_related("article").only(
+            "note", "published_at", "article__headline", "article__slug"
+        )
+
+
+class Correction(models.Model):
+    """A dated note telling readers what a story got wrong; a story may have several, shown
+    oldest first. Written only by the newsroom's actions (`ApplyCorrectionAction`, an editor's
+    save), which also move `Article.corrected_at`; never edited afterwards, since readers
+    (and feed readers) have already seen it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    note = models.TextField(help_text="Plain text, shown to readers.")
+    published_at = models.DateTimeField(
+        db_index=True,  # the corrections page lists the newest first
+        help_text="When readers were told (the wire's time for a wire correction).",
+    )
+    # Who made it, as `ArticleRevision` records an actor: the editor's account (SET_NULL) and
+    # the label, which outlives the account and names the wire or the system.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="article_corrections",
+    )
+    actor = models.CharField(max_length=150, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["published_at", "id"]
+
+    def __str__(self) -> str:
+        # The admin's change message names a correction before the action has dated it.
+        return f"Correction: {self.note[:60]}"

@@ -10,5 +10,6 @@ urlpatterns = [
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("story/<slug:slug>/", views.ArticleView.as_view(), name="article"),
     path("story/<slug:slug>/face/", views.ArticleFaceView.as_view(), name="article-face"),
+    path("corrections/", views.CorrectionsView.as_view(), name="corrections"),
     path("search/", search.SearchView.as_view(), name="search"),
 ]

@@ -31,7 +31,7 @@ from masthead.edge import blocks, pagecache
 from masthead.edge import middleware as edge_middleware
 from masthead.lib import surrogates
 from masthead.newsroom import selectors
-from masthead.newsroom.models import Article, Section, Tag
+from masthead.newsroom.models import Article, Correction, Section, Tag
 
 if TYPE_CHECKING:
     # A stub-only protocol: what ListView paginates (a QuerySet here, a list elsewhere).
@@ -108,6 +108,26 @@ class TagView(ArchiveListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(heading=self.tag.name, tag=self.tag, **kwargs)
+
+
+class CorrectionsView(PublicPage, ListView):
+    """The paper's corrections, newest first: each dated, with its story's headline and note.
+
+    Paged like a section (and as far back, `ArchiveListView.max_pages`). The page notes
+    `corrections`, which every new correction purges, and each story it links (`a<id>`), so a
+    story killed, unpublished or renamed leaves it or changes on it at once.
+    """
+
+    template_name = "site/corrections.html"
+    context_object_name = "corrections"
+
+    def get_paginate_by(self, queryset: QuerySet[Correction]) -> int:
+        return settings.MASTHEAD_PAGE_SIZE
+
+    def get_queryset(self) -> QuerySet[Correction]:
+        surrogates.note(surrogates.CORRECTIONS)
+        shown = settings.MASTHEAD_PAGE_SIZE * ArchiveListView.max_pages
+        return Correction.objects.public().newest_first().for_listing()[:shown]
 
 
 class ArticleView(DetailView):

@@ -287,12 +287,12 @@ def _apply(item: WireItem, context: RunContext, *, locked_lookup: bool = False) 
             at=item.version_at,
         ).execute()
         result.action = Outcome.UPDATED
-    if item.correction and item.correction != article.correction_note:
+    note = _clean_plain(item.correction).strip() if item.correction else ""
+    # A wire repeats its correction note on every later version: only a new note is a new
+    # correction (a query only for an item that carries one).
+    if note and not article.corrections.filter(note=note).exists():
         actions.ApplyCorrectionAction(
-            actor=actions.Actor.wire(source),
-            article=article,
-            note=_clean_plain(item.correction),
-            at=item.version_at,
+            actor=actions.Actor.wire(source), article=article, note=note, at=item.version_at
         ).execute()
     insert_rows(
         WireItemVersion,

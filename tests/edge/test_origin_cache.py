@@ -197,3 +197,29 @@ def test_a_cached_story_follows_its_sources_settings(world, django_capture_on_co
     free = Client().get(story.get_absolute_url())
     assert "public" in free["Cache-Control"]
     assert "mh_visitor" not in free.cookies
+
+
+def test_a_correction_purges_its_story_and_the_corrections_page(
+    client, free_story, world, django_capture_on_commit_callbacks
+):
+    sport = SectionFactory(name="Sport", slug="sport")
+    other = ArticleFactory(headline="Cup final tonight", section=sport, sections=[sport])
+    # Before the pages are stored (its commit's purge is not run: nothing is cached yet).
+    actions.ApplyCorrectionAction(actor=SYSTEM, article=other, note="Kick-off is 8pm.").execute()
+    pages = ["/corrections/", free_story.get_absolute_url(), "/feeds/atom/"]
+    for url in [*pages, sport.get_absolute_url()]:
+        client.get(url)
+        assert client.get(url)["X-Origin-Cache"] == "hit", url
+    assert "corrections" in keys(client.get("/corrections/"))
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.ApplyCorrectionAction(
+            actor=SYSTEM, article=free_story, note="The harbour reopened on Wednesday."
+        ).execute()
+    for url in pages:
+        response = client.get(url)
+        assert response["X-Origin-Cache"] == "miss", url
+        assert "reopened on Wednesday" in response.content.decode(), url
+    listed = client.get("/corrections/").content.decode()
+    assert listed.index("reopened on Wednesday") < listed.index("Kick-off is 8pm.")
+    # Only what shows the story or the corrections: a page showing neither stays cached.
+    assert client.get(sport.get_absolute_url())["X-Origin-Cache"] == "hit"

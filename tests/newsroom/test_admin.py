@@ -47,14 +47,15 @@ def form_data(article: Article, **changes) -> dict:
         "image_url": "",
         "image_alt": "",
         "language": "",
-        "correction_note": article.correction_note,
-        "corrected_at_0": "",
-        "corrected_at_1": "",
         "kill_reason": "",
         "authorships-TOTAL_FORMS": "0",
         "authorships-INITIAL_FORMS": "0",
         "authorships-MIN_NUM_FORMS": "0",
         "authorships-MAX_NUM_FORMS": "1000",
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
+        "corrections-MIN_NUM_FORMS": "0",
+        "corrections-MAX_NUM_FORMS": "1000",
         "revisions-TOTAL_FORMS": "0",
         "revisions-INITIAL_FORMS": "0",
         "revisions-MIN_NUM_FORMS": "0",
@@ -62,6 +63,11 @@ def form_data(article: Article, **changes) -> dict:
     }
     data.update(changes)
     return data
+
+
+def new_correction(note: str) -> dict:
+    """The corrections inline's empty row, filled in: a new correction with the edit."""
+    return {"corrections-TOTAL_FORMS": "1", "corrections-0-note": note}
 
 
 @pytest.fixture
@@ -140,13 +146,12 @@ def test_it_shows_a_correction_with_its_time(client, editor, wire_story):
     client.force_login(editor)
     client.post(
         change_url(wire_story),
-        form_data(
-            wire_story,
-            correction_note="An earlier version gave the wrong date.",
-        ),
+        form_data(wire_story, **new_correction("An earlier version gave the wrong date.")),
     )
     wire_story.refresh_from_db()
-    assert wire_story.corrected_at is not None
+    correction = wire_story.corrections.get()
+    assert wire_story.corrected_at == correction.published_at
+    assert (correction.user, correction.actor) == (editor, "editor")
     client.logout()
     page = client.get(wire_story.get_absolute_url()).content.decode()
     assert "An earlier version gave the wrong date." in page

@@ -17,7 +17,7 @@ from tests.factories import (
     SourceFactory,
     StaffSourceFactory,
 )
-from tests.newsroom.test_admin import change_url, form_data
+from tests.newsroom.test_admin import change_url, form_data, new_correction
 
 pytestmark = pytest.mark.django_db
 
@@ -67,10 +67,11 @@ def test_it_corrects_and_edits_in_one_save_with_one_revision(client, editor, wir
     client.force_login(editor)
     client.post(
         change_url(wire_story),
-        form_data(wire_story, headline="New head", correction_note="A name was misspelt."),
+        form_data(wire_story, headline="New head", **new_correction("A name was misspelt.")),
     )
     wire_story.refresh_from_db()
     assert wire_story.headline == "New head" and wire_story.corrected_at is not None
+    assert [c.note for c in wire_story.corrections.all()] == ["A name was misspelt."]
     assert list(wire_story.revisions.values_list("reason", flat=True)) == ["correction"]
 
 

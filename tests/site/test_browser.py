@@ -9,6 +9,8 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
 from masthead.discovery import selectors
+from masthead.newsroom.actions import ApplyCorrectionAction
+from masthead.newsroom.actors import Actor
 from masthead.newsroom.models import Article
 from tests.browser import ARTIFACTS
 from tests.factories import (
@@ -50,6 +52,9 @@ def site_content():
         sections=[local],
         headline="Port Alder library opens a new wing",
     )
+    # The first story's page lists corrections, and the corrections page has some to list.
+    for note in ("The talks are in Riga, not Tallinn.", "The cable is 180 km long, not 80 km."):
+        ApplyCorrectionAction(article=stories[0], note=note, actor=Actor.system("tests")).execute()
     return stories
 
 
@@ -83,7 +88,7 @@ def test_it_reads_without_javascript_and_without_sideways_scrolling(
     # Layout and accessibility checks with scripting on (the pages themselves use none).
     context = chromium.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
-    for path in ("/", "/section/world/", site_content[0].get_absolute_url()):
+    for path in ("/", "/section/world/", site_content[0].get_absolute_url(), "/corrections/"):
         page.goto(live_server.url + path)
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
         assert scroll_width <= width, f"{name} {path}: {scroll_width}px wide in {width}px"

@@ -9,6 +9,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from masthead.newsroom.actions import ApplyCorrectionAction
+from masthead.newsroom.actors import Actor
 from masthead.newsroom.models import Article
 from tests.factories import (
     ArticleFactory,
@@ -241,11 +243,16 @@ def test_it_shows_updated_time_and_correction_note(client, newsroom):
         source=newsroom["wire"],
         published_at=now - dt.timedelta(hours=5),
         updated_at=now - dt.timedelta(hours=1),
-        correction_note="An earlier version misspelled the minister's name.",
-        corrected_at=now - dt.timedelta(hours=1),
     )
+    ApplyCorrectionAction(
+        article=article,
+        note="An earlier version misspelled the minister's name.",
+        actor=Actor.system("tests"),
+        at=now - dt.timedelta(hours=1),
+    ).execute()
     html = client.get(article.get_absolute_url()).content.decode()
     assert "Updated <time" in html
+    assert '<h2 id="correction-heading">Correction</h2>' in html
     assert "An earlier version misspelled the minister&#x27;s name." in html
 
 

@@ -7,6 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from masthead.discovery.models import RelatedLink, RelatedTerms
+from masthead.newsroom.actions import ApplyCorrectionAction
+from masthead.newsroom.actors import Actor
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -17,6 +19,8 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+SYSTEM = Actor.system("tests")
 
 
 def populate(n: int) -> dict:
@@ -56,6 +60,12 @@ def populate(n: int) -> dict:
                     authors=authors[:1],
                 )
             )
+    # Every fourth story corrected (the first among them): its page lists the corrections, and
+    # so does the corrections page.
+    for article in made[::4]:
+        ApplyCorrectionAction(
+            article=article, note=f"A correction to {article.headline}.", actor=SYSTEM
+        ).execute()
     return {"articles": made, "tags": tags, "sections": sections}
 
 
@@ -66,7 +76,7 @@ def count(client, url: str) -> int:
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("page", ["home", "section", "tag", "article"])
+@pytest.mark.parametrize("page", ["home", "section", "tag", "article", "corrections"])
 def test_it_runs_a_constant_small_number_of_queries_per_page(client, page):
     small = populate(6)
     urls = {
@@ -74,6 +84,7 @@ def test_it_runs_a_constant_small_number_of_queries_per_page(client, page):
         "section": "/section/world/",
         "tag": small["tags"][1].get_absolute_url(),
         "article": small["articles"][0].get_absolute_url(),
+        "corrections": "/corrections/",
     }
     first = count(client, urls[page])
     populate_more = populate  # more data of every kind: stories, tags, authors, sections used

@@ -21,6 +21,7 @@ GROWING = (
     "newsroom_authorship",
     "newsroom_author",
     "newsroom_tag",
+    "newsroom_correction",
     "discovery_",
     "wire_",
     "accounts_",
@@ -54,6 +55,8 @@ def test_it_reads_every_reader_page_through_indexes(
         "/",
         "/section/world/",
         "/section/world/?page=2",
+        "/corrections/",
+        "/corrections/?page=2",
         tag.get_absolute_url(),
         article.get_absolute_url(),
         "/search/?q=wire+report",  # hits

@@ -45,6 +45,8 @@ from hypothesis import strategies as st
 from masthead.accounts import emails, services
 from masthead.accounts.models import User
 from masthead.discovery import popular
+from masthead.newsroom.actions import ApplyCorrectionAction
+from masthead.newsroom.actors import Actor
 from masthead.newsroom.models import Access, Article, Source
 from masthead.wire.models import Feed
 from masthead.wire.push_signing import SIGNATURE_HEADER, TIMESTAMP_HEADER
@@ -95,6 +97,8 @@ class Route:
     examples: int = 12
 
 
+FUZZ_DESK = Actor.system("tests")
+
 ROUTES = (
     # The reader site.
     Route("site:home", ""),
@@ -102,6 +106,7 @@ ROUTES = (
         "site:section", "section/<slug:slug>/", query={"page": "2"}, real=("sections",), examples=40
     ),
     Route("site:tag", "tag/<slug:slug>/", query={"page": "2"}, real=("tags",), examples=40),
+    Route("site:corrections", "corrections/", query={"page": "2"}, examples=40),
     Route("site:article", "story/<slug:slug>/", real=("stories",), examples=60),
     # A metered story's face, which an ESI edge includes in the story's shared shell.
     Route("site:article-face", "story/<slug:slug>/face/", real=("stories",), examples=40),
@@ -756,6 +761,11 @@ def content(settings, django_capture_on_commit_callbacks) -> Iterator[Content]:
             ArticleFactory(embargo_until=now + dt.timedelta(days=1)),
         ]
         stories.append(ArticleFactory(duplicate_of=stories[0]))
+        # Corrections on several pages of them, the odd headline's and the killed story's too.
+        for story in stories[3:9]:
+            ApplyCorrectionAction(
+                article=story, note=f"Corrected <b>{story.pk}</b> & so on.", actor=FUZZ_DESK
+            ).execute()
     reader = services.register_reader(email=READER_EMAIL, password=PASSWORD)
     Feed.objects.create(name="Push", slug="push", push_secret="s3cret", source=wire)
     Feed.objects.create(name="Pull", slug="pull", location="https://wire.example/feed")

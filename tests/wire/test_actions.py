@@ -85,10 +85,10 @@ def test_it_applies_a_correction_and_an_embargo():
             actor=SYSTEM, article=article, until=NOW + dt.timedelta(hours=2)
         ).execute()
     article.refresh_from_db()
-    assert (article.correction_note, article.corrected_at) == (
-        "An earlier version misspelt a name.",
-        NOW,
-    )
+    assert [(c.note, c.published_at) for c in article.corrections.all()] == [
+        ("An earlier version misspelt a name.", NOW)
+    ]
+    assert article.corrected_at == NOW
     assert not Article.objects.published(now=NOW).exists()
     assert Article.objects.published(now=NOW + dt.timedelta(hours=3)).exists()
     with pytest.raises(ActionError):

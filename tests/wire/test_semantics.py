@@ -138,8 +138,25 @@ def test_it_applies_a_correction_with_its_time():
         )
     )
     article = Article.objects.get()
-    assert article.correction_note.startswith("CORRECTION: corrects the spelling")
+    (correction,) = article.corrections.all()
+    assert correction.note.startswith("CORRECTION: corrects the spelling")
+    assert correction.actor == f"wire: {article.source.name}"
+    assert article.corrected_at == correction.published_at
     assert article.corrected_at == dt.datetime(2026, 11, 28, 13, tzinfo=dt.UTC)
+
+
+def test_a_note_repeated_by_later_versions_is_one_correction_and_a_new_note_another():
+    first = "CORRECTION: corrects the spelling of the mayor's name"
+    ingest(ninjs())
+    ingest(ninjs(version="2", when="2026-11-28T13:00:00Z", ednote=first))
+    ingest(ninjs(version="3", when="2026-11-28T14:00:00Z", ednote=first, located="Port Alder"))
+    ingest(ninjs(version="4", when="2026-11-28T15:00:00Z", ednote="Correction: the vote was 5-2"))
+    article = Article.objects.get()
+    assert [(c.note[:14], c.published_at.hour) for c in article.corrections.all()] == [
+        ("CORRECTION: co", 13),
+        ("Correction: th", 15),
+    ]
+    assert article.corrected_at == dt.datetime(2026, 11, 28, 15, tzinfo=dt.UTC)
 
 
 def test_it_kills_a_story_and_never_resurrects_it():

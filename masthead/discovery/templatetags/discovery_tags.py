@@ -83,6 +83,18 @@ def head_metadata(article: Article, absolute: Any) -> dict[str, Any]:
         }
     if article.copyright:
         data["copyrightNotice"] = article.copyright
+    corrections = article.corrections_in_order
+    if corrections:
+        # schema.org's `correction` (of any CreativeWork): a CorrectionComment each, oldest
+        # first. `dateModified` above already counts the latest (`corrected_at`).
+        data["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": c.note,
+                "datePublished": c.published_at.isoformat(),
+            }
+            for c in corrections
+        ]
     data = {k: v for k, v in data.items() if v not in (None, "", [])}
     return {
         "canonical": canonical,

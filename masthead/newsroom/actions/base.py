@@ -49,13 +49,16 @@ def require(actor: Actor, permission: str, article: Article | None = None) -> No
 
 
 def snapshot(article: Article) -> dict[str, Any]:
-    """What the story looked like, for its revision history (JSON-serialisable)."""
+    """What the story looked like, for its revision history (JSON-serialisable).
+
+    Its corrections are not copied: each is its own row, dated and never edited, so the ones
+    a revision's story carried are those published before it.
+    """
     data: dict[str, Any] = {}
     for name in (
         *WIRE_FIELDS,
         "status",
         "slug",
-        "correction_note",
         "kill_reason",
         "wire_guid",
         "wire_version",

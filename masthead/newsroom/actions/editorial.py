@@ -22,7 +22,7 @@ from masthead.newsroom.actions.base import (
     revise,
 )
 from masthead.newsroom.actors import Actor
-from masthead.newsroom.models import Article, Author, Section, Source, Tag
+from masthead.newsroom.models import Article, Author, Correction, Section, Source, Tag
 from masthead.newsroom.services import (
     authors_named,
     set_authors,
@@ -33,7 +33,25 @@ from masthead.newsroom.services import (
 from masthead.text import clean_html, clean_plain
 
 
+def _add_correction(article: Article, note: str, at: dt.datetime, actor: Actor) -> Correction:
+    """A new correction on `article`, and its `corrected_at` moved to the latest one (the
+    caller saves the story, in the same transaction: the save purges its pages)."""
+    # Through the relation: it also drops corrections this copy of the story had read.
+    correction = article.corrections.create(
+        note=note, published_at=at, user=actor.user, actor=actor.label
+    )
+    if article.corrected_at is None or at > article.corrected_at:
+        article.corrected_at = at
+    return correction
+
+
 class ApplyCorrectionAction:
+    """Tell readers what a story got wrong: a new dated note beside the ones before it.
+
+    `at` is when readers were told (the wire's version time); never later than now, so a
+    clock running ahead at the wire cannot date a correction in the future.
+    """
+
     def __init__(self, *, article: Article, note: str, actor: Actor, at: dt.datetime | None = None):
         self.article = article
         self.note = note.strip()
@@ -46,15 +64,18 @@ class ApplyCorrectionAction:
             raise ActionError("a correction needs a note for readers")
 
     @checked
-    def execute(self) -> Article:
+    def execute(self) -> Correction:
         article = self.article
         revise(article, "correction", self.actor)
         now = timezone.now()
-        article.correction_note = self.note
-        article.corrected_at = min(self.at or now, now)
-        article.save(update_fields=["correction_note", "corrected_at", "modified"])
+        # The stored latest time, locked: a correction added meanwhile through another copy of
+        # the story must not have its later time overwritten by this copy's.
+        stored = Article.objects.select_for_update().filter(pk=article.pk)
+        article.corrected_at = stored.values_list("corrected_at", flat=True).get()
+        correction = _add_correction(article, self.note, min(self.at or now, now), self.actor)
+        article.save(update_fields=["corrected_at", "modified"])
         notify(article, "corrected")
-        return article
+        return correction
 
 
 class KillArticleAction:
@@ -168,8 +189,9 @@ class EditArticleAction:
     """An editor's save of a story: whatever the form changed, as one change with one revision.
 
     A save that kills, corrects, publishes or unpublishes does that here too (with its time and
-    the right signal), so the admin never needs two writes for one click. On a wire story,
-    every field the editor changed is locked against later wire versions.
+    the right signal), so the admin never needs two writes for one click: `corrections` are the
+    notes of new corrections the editor added with the edit. On a wire story, every field the
+    editor changed is locked against later wire versions.
     """
 
     def __init__(
@@ -179,11 +201,13 @@ class EditArticleAction:
         changed: Iterable[str],
         actor: Actor,
         relations: Relations | None = None,
+        corrections: Iterable[str] = (),
     ):
         self.article = article  # carrying the edited values, not yet saved
         self.changed = set(changed)
         self.actor = actor
         self.relations = relations or Relations()
+        self.corrections = [n.strip() for n in corrections if n.strip()]
 
     def check(self, previous: Article) -> None:
         require(self.actor, CHANGE, previous)
@@ -199,17 +223,15 @@ class EditArticleAction:
         self.check(previous)
         now = timezone.now()
         killing = article.status == Article.Status.KILLED and not previous.is_killed
-        correcting = (
-            "correction_note" in self.changed
-            and bool(article.correction_note.strip())
-            and article.correction_note != previous.correction_note
-        )
+        correcting = bool(self.corrections)
         if killing:
             article.kill_reason = article.kill_reason.strip()
             article.killed_at = now
-        if correcting:
-            article.correction_note = article.correction_note.strip()
-            article.corrected_at = now
+        # The form does not carry `corrected_at` (only corrections move it): the row's, as
+        # locked, so a wire correction applied meanwhile is kept.
+        article.corrected_at = previous.corrected_at
+        for note in self.corrections:
+            _add_correction(article, note, now, self.actor)
         if article.status == Article.Status.PUBLISHED and article.published_at is None:
             article.published_at = now
         if article.wire_guid:
