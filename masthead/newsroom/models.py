@@ -278,6 +278,15 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "published_at"], name="article_status_pub"),
             models.Index(fields=["is_local", "status", "published_at"], name="article_local_pub"),
+            # The Local block, newest first. SQLite cannot look up the bare boolean term
+            # Django writes for `is_local=True` in the index above, and walked every story by
+            # date to find six local ones (all of them, in an archive with none); a partial
+            # index whose condition is that very term it can use.
+            models.Index(
+                fields=["status", "published_at"],
+                condition=models.Q(is_local=True),
+                name="article_local_newest",
+            ),
             # The wire's lookups by guid: a whole file's guids at once (any source), and one
             # story by (source, guid). The unique constraint above cannot serve them: it is
             # partial (local stories have no guid), and a database only uses a partial index for

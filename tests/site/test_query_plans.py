@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from masthead.newsroom import selectors
 from tests.site.test_query_counts import populate
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +91,17 @@ def test_it_reads_every_reader_page_through_indexes(
         if scans:
             found.setdefault(url, []).append((scans, sql[:300]))
     assert found == {}
+
+
+def test_it_finds_the_local_block_by_its_own_index_even_with_no_local_story():
+    """SQLite cannot look a bare boolean term up in an ordinary index: the Local block walked
+    every story by date (the whole archive when none is local) until a partial index."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the plans checked are SQLite's (the embedded default)")
+    with CaptureQueriesContext(connection) as queries:
+        selectors.local_stories(limit=6)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + queries.captured_queries[0]["sql"])
+        plan = " ".join(row[-1] for row in cursor.fetchall())
+    assert "USING INDEX article_local_newest" in plan
+    assert "TEMP B-TREE" not in plan  # newest first straight from the index
