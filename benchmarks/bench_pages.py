@@ -174,6 +174,7 @@ def one(n: int, runs: int) -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
 
+    from masthead.edge import pagecache
     from masthead.lib.planner import refresh_planner_statistics
     from masthead.newsroom.models import Article
 
@@ -222,6 +223,7 @@ def one(n: int, runs: int) -> None:
                     cold.append(fetch(url))
             report(label, "cold", cold)
             caches["pages"].clear()
+            pagecache.forget_recent()  # what this process remembers of the emptied cache
             fetch(url)
             report(label, "cached", [fetch(url) for _ in range(runs)])
         for label, picks in stories.items():
@@ -232,6 +234,7 @@ def one(n: int, runs: int) -> None:
                     cold.append(fetch(story.get_absolute_url()))
             report(label, "cold", cold)
             caches["pages"].clear()
+            pagecache.forget_recent()  # what this process remembers of the emptied cache
             for story in picks[2 * runs :]:  # the shared blocks (every section's), warm
                 fetch(story.get_absolute_url())
             report(label, "uncached", [fetch(s.get_absolute_url()) for s in picks[runs : 2 * runs]])
