@@ -65,11 +65,15 @@ class SlowFeed(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def feed_server():
-    SlowFeed.in_flight = SlowFeed.most_at_once = SlowFeed.total = 0
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), SlowFeed)
+    """The feed's URL and its handler class, whose counters are this server's alone: a fetch
+    still in flight from an earlier test's killed worker must not count here (it once took
+    a fresh class-wide count below zero)."""
+    counters = {"lock": threading.Lock(), "in_flight": 0, "most_at_once": 0, "total": 0}
+    handler = type("SlowFeedHere", (SlowFeed,), counters)
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/feed.xml"
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/feed.xml", handler
     httpd.shutdown()
     httpd.server_close()
 
@@ -105,12 +109,13 @@ def _sql(env: dict[str, str], code: str) -> str:
 def test_two_workers_never_poll_one_feed_at_once_and_lose_nothing_when_one_dies(
     tmp_path, feed_server, database
 ):
+    url, feed = feed_server
     env = masthead_env(tmp_path / "var", MASTHEAD_WIRE_POLL_CLAIM_SECONDS="4", **database)
     subprocess.run(masthead("migrate", "-v0"), env=env, check=True, timeout=300)  # noqa: S603
     _sql(
         env,
         "from masthead.wire.models import Feed; "
-        f"Feed.objects.create(name='Workers Wire', slug='workers', location='{feed_server}', "
+        f"Feed.objects.create(name='Workers Wire', slug='workers', location='{url}', "
         "poll_interval=1)",
     )
     workers = [
@@ -125,19 +130,19 @@ def test_two_workers_never_poll_one_feed_at_once_and_lose_nothing_when_one_dies(
     try:
         # Both run for several polls (each wants the feed as soon as it is due again)...
         deadline = time.monotonic() + 60
-        while SlowFeed.total < 4:
+        while feed.total < 4:
             assert time.monotonic() < deadline, "the workers did not poll the feed"
             time.sleep(0.05)
         # ...then one is killed while a fetch is in flight.
-        while SlowFeed.in_flight == 0:
+        while feed.in_flight == 0:
             assert time.monotonic() < deadline, "no fetch in flight"
             time.sleep(0.02)
         os.kill(workers[0].pid, signal.SIGKILL)
         workers[0].wait(timeout=10)
         # The survivor goes on polling (after the dead one's claim, if it held it, expires).
-        before = SlowFeed.total
+        before = feed.total
         deadline = time.monotonic() + 40
-        while SlowFeed.total < before + 3:
+        while feed.total < before + 3:
             assert time.monotonic() < deadline, "the surviving worker stopped polling"
             assert workers[1].poll() is None, "the surviving worker died"
             time.sleep(0.2)
@@ -146,7 +151,7 @@ def test_two_workers_never_poll_one_feed_at_once_and_lose_nothing_when_one_dies(
             if worker.poll() is None:
                 worker.terminate()
                 worker.wait(timeout=30)
-    assert SlowFeed.most_at_once == 1
+    assert feed.most_at_once == 1
     stored = _sql(
         env,
         "from masthead.newsroom.models import Article; "
