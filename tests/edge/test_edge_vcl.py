@@ -3,8 +3,6 @@ run by a real varnishd, taking turns between them."""
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import tempfile
 import threading
@@ -18,23 +16,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from masthead.edge import varnish
+from tests.edge.machines import free_port
+from tests.edge.varnishd import varnishd_or_skip
 
 pytestmark = pytest.mark.edge
-
-
-def _varnishd() -> str:
-    binary = varnish.varnishd()
-    if binary is None:
-        if os.environ.get("MASTHEAD_REQUIRE_VARNISH"):
-            pytest.fail("varnishd is required here (apt-get install varnish varnish-modules)")
-        pytest.skip("varnishd is not installed (apt-get install varnish varnish-modules)")
-    return binary
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def vcl(*args: str) -> str:
@@ -56,7 +41,7 @@ def test_it_writes_a_round_robin_of_the_web_machines_with_the_purgers_allowed():
 
 
 def test_it_compiles_for_one_machine_and_for_several():
-    binary = _varnishd()
+    binary = varnishd_or_skip()
     tmp_path = Path(tempfile.mkdtemp(prefix="masthead-vcl-"))
     tmp_path.chmod(0o755)  # varnishd reads its VCL as its own user
     several = ["--backend", "10.0.0.11:8000", "--backend", "10.0.0.12:8000"]
@@ -88,7 +73,7 @@ class Named(BaseHTTPRequestHandler):
 
 
 def test_a_real_varnish_sends_readers_to_each_web_machine_in_turn():
-    binary = _varnishd()
+    binary = varnishd_or_skip()
     servers = []
     for name in ("one", "two"):
         handler = type(f"Web{name}", (Named,), {"name": name})
@@ -99,7 +84,7 @@ def test_a_real_varnish_sends_readers_to_each_web_machine_in_turn():
     work.chmod(0o755)  # varnishd reads its VCL as its own user
     path = work / "masthead.vcl"
     path.write_text(vcl(*(f"--backend=127.0.0.1:{s.server_address[1]}" for s in servers)))
-    listen = f"127.0.0.1:{_free_port()}"
+    listen = f"127.0.0.1:{free_port()}"
     proc = subprocess.Popen(  # noqa: S603
         varnish.command(
             binary=binary, vcl_path=path, listen=listen, workdir=work / "v", memory="16m"

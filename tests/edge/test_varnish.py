@@ -5,9 +5,7 @@ within a second."""
 from __future__ import annotations
 
 import http.cookiejar
-import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -21,6 +19,8 @@ from masthead.edge import varnish
 from masthead.newsroom import actions
 from masthead.newsroom.actors import Actor
 from masthead.newsroom.models import Access
+from tests.edge.machines import free_port
+from tests.edge.varnishd import varnishd_or_skip
 from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = [pytest.mark.edge, pytest.mark.django_db(transaction=True)]
@@ -28,26 +28,16 @@ pytestmark = [pytest.mark.edge, pytest.mark.django_db(transaction=True)]
 SYSTEM = Actor.system("tests")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def edge(live_server, settings):
-    binary = varnish.varnishd()
-    if binary is None:
-        if os.environ.get("MASTHEAD_REQUIRE_VARNISH"):
-            pytest.fail("varnishd is required here (apt-get install varnish varnish-modules)")
-        pytest.skip("varnishd is not installed (apt-get install varnish varnish-modules)")
+    binary = varnishd_or_skip()
     host, port = live_server.url.removeprefix("http://").split(":")
     # Run as root, varnishd reads its VCL as its own unprivileged user: a readable folder.
     tmp_path = Path(tempfile.mkdtemp(prefix="masthead-varnish-"))
     tmp_path.chmod(0o755)
     vcl = tmp_path / "masthead.vcl"
     vcl.write_text(varnish.vcl_for(host, int(port)))
-    listen = f"127.0.0.1:{_free_port()}"
+    listen = f"127.0.0.1:{free_port()}"
     proc = subprocess.Popen(  # noqa: S603
         varnish.command(
             binary=binary, vcl_path=vcl, listen=listen, workdir=tmp_path / "v", memory="64m"
