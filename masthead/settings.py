@@ -48,6 +48,12 @@ PAPER_TAGLINE = envstr("MASTHEAD_PAPER_TAGLINE", "News for Port Alder and the co
 PAPER_LANGUAGE = envstr("MASTHEAD_PAPER_LANGUAGE", "en")
 PAPER_URL = envstr("MASTHEAD_PAPER_URL", "http://127.0.0.1:8000")
 TIME_ZONE = envstr("MASTHEAD_TIME_ZONE", "America/Los_Angeles")
+# --- The newsroom (newsroom) ---
+# How long a preview link shared from the back office keeps working.
+MASTHEAD_PREVIEW_HOURS = envfloat("MASTHEAD_PREVIEW_HOURS", "72")
+# An editor's hold on an open story lapses this long after their page last renewed it.
+MASTHEAD_EDIT_LOCK_SECONDS = envint("MASTHEAD_EDIT_LOCK_SECONDS", "120")
+MASTHEAD_EDIT_LOCK_RENEW_SECONDS = envint("MASTHEAD_EDIT_LOCK_RENEW_SECONDS", "30")
 USE_TZ = True
 LANGUAGE_CODE = "en-us"
 USE_I18N = False

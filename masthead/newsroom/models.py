@@ -190,8 +190,15 @@ def _story_url(script_prefix: str) -> str:
 
 class Article(models.Model):
     class Status(models.TextChoices):
+        """The workflow: draft -> in review -> scheduled -> published, plus unpublished and
+        killed. Only `PUBLISHED` is ever shown to readers (`visible`); a scheduled story is
+        made published by the worker when its time comes (`masthead.newsroom.schedule`)."""
+
         DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        SCHEDULED = "scheduled", "Scheduled"
         PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
         KILLED = "killed", "Killed / withdrawn"
 
     headline = models.CharField(max_length=300)
@@ -199,14 +206,27 @@ class Article(models.Model):
     summary = models.TextField(blank=True)
     body = models.TextField(blank=True, help_text="Sanitised HTML.")
     dateline = models.CharField(max_length=200, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    unpublish_at = models.DateTimeField(
+        null=True, blank=True, help_text="The worker takes the story off the site at this time."
+    )
     updated_at = models.DateTimeField(
         null=True, blank=True, help_text="Shown to readers as “Updated” when set."
     )
     embargo_until = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
+    # Moved by every save: an editor's form carries the value it was opened with, and a save
+    # from a form opened before someone else's save is refused (`EditArticleAction`).
     modified = models.DateTimeField(auto_now=True)
+    # Whose story it is: a reporter may edit their own drafts only (`actions.base.require`).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles_created",
+    )
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="articles")
     is_local = models.BooleanField("Local staff story", default=False)
@@ -268,6 +288,9 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-id"]
+        permissions = [
+            ("publish_article", "Can publish, schedule, unpublish, correct and kill stories"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "wire_guid"],
@@ -306,6 +329,29 @@ class Article(models.Model):
     @property
     def is_killed(self) -> bool:
         return self.status == self.Status.KILLED
+
+    @property
+    def is_scheduled(self) -> bool:
+        """Set to go live later: scheduled, or (wire copy) published with a time to come."""
+        if self.status == self.Status.SCHEDULED:
+            return True
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def status_label(self) -> str:
+        """The status as the newsroom's lists show it: scheduled is never shown as published."""
+        if self.is_scheduled:
+            return str(self.Status.SCHEDULED.label)
+        return str(self.get_status_display())
+
+    @property
+    def is_staff_copy(self) -> bool:
+        """Our own reporting (a byline is required before it goes to review or live)."""
+        return self.is_local or (self.source_id is not None and self.source.kind == "staff")
 
     def is_visible(self, now: dt.datetime | None = None) -> bool:
         """The single-row twin of `ArticleQuerySet.published()`."""
@@ -477,3 +523,47 @@ class Correction(models.Model):
     def __str__(self) -> str:
         # The admin's change message names a correction before the action has dated it.
         return f"Correction: {self.note[:60]}"
+
+
+class StatusChange(models.Model):
+    """One step of a story through the workflow (draft -> in review -> scheduled ->
+    published, unpublished, killed), with who took it and when: the audit log an editor reads
+    per story and across the paper. Written by the actions only, never edited."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=12, choices=Article.Status.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=Article.Status.choices)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="article_status_changes",
+    )
+    actor = models.CharField(max_length=150, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["article", "at"], name="statuschange_article_at")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.from_status or 'new'} -> {self.to_status}"
+
+
+class EditLock(models.Model):
+    """Who has a story open in the editor now (`masthead.newsroom.locks`): shown to a second
+    editor, who may take it over. A lock not renewed by its holder's page lapses by itself."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="edit_lock"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="edit_locks"
+    )
+    acquired_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.article_id} held by {self.user_id}"

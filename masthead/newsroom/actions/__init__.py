@@ -13,6 +13,8 @@ from masthead.newsroom.actions.base import (
     LOCKABLE_RELATIONS,
     WIRE_FIELDS,
     ActionError,
+    StaleEdit,
+    may_publish,
     snapshot,
 )
 from masthead.newsroom.actions.editorial import (
@@ -30,6 +32,13 @@ from masthead.newsroom.actions.wire import (
     WireContent,
     create_killed_placeholder,
 )
+from masthead.newsroom.actions.workflow import (
+    PublishArticleAction,
+    RestoreRevisionAction,
+    ReturnToDraftAction,
+    SubmitForReviewAction,
+    UnpublishArticleAction,
+)
 from masthead.newsroom.actors import Actor
 
 __all__ = [
@@ -43,10 +52,17 @@ __all__ = [
     "EditArticleAction",
     "EmbargoArticleAction",
     "KillArticleAction",
+    "PublishArticleAction",
     "PublishLocalStoryAction",
     "Relations",
+    "RestoreRevisionAction",
+    "ReturnToDraftAction",
+    "StaleEdit",
+    "SubmitForReviewAction",
+    "UnpublishArticleAction",
     "UpdateFromWireAction",
     "WireContent",
     "create_killed_placeholder",
+    "may_publish",
     "snapshot",
 ]

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from django.db import transaction
 
 from masthead.newsroom.actors import Actor, NotAllowed
-from masthead.newsroom.models import Article, ArticleRevision
+from masthead.newsroom.models import Article, ArticleRevision, StatusChange
 from masthead.newsroom.signals import article_changed
 
 # Fields a wire update may set; an editor's change to any of them (listed in
@@ -37,15 +37,67 @@ class ActionError(Exception):
     """The action cannot be carried out (e.g. killing an already killed story)."""
 
 
+class StaleEdit(ActionError):
+    """The story was saved by someone else after this editor opened it; nothing was saved."""
+
+
 CHANGE = "newsroom.change_article"
 ADD = "newsroom.add_article"
+# Publish, schedule, unpublish, correct, kill, embargo, and edit a story that is not one's own
+# draft: the Editor group's permission (migration 0008), which the Reporter group lacks.
+PUBLISH = "newsroom.publish_article"
+# Where a reporter's own story may be edited by them: before an editor has taken it live.
+REPORTER_STATUSES = frozenset({Article.Status.DRAFT, Article.Status.REVIEW})
+
+
+def may_publish(actor: Actor) -> bool:
+    """Editors, wires (for their own copy) and the system; never a reporter."""
+    return actor.user is None or bool(actor.user.is_active and actor.user.has_perm(PUBLISH))
+
+
+def owns(actor: Actor, article: Article) -> bool:
+    """The story is the actor's: they created it, or they are one of its bylines."""
+    user = actor.user
+    if user is None or not article.pk:
+        return False
+    if article.created_by_id == user.pk:
+        return True
+    return article.authorships.filter(author__user=user).exists()
 
 
 def require(actor: Actor, permission: str, article: Article | None = None) -> None:
+    """Refuse the action unless `actor` may take it on `article`: the permission (an editor's
+    Django permission, a wire's own source, the system trusted), and for a reporter, who may
+    change a story without `publish_article`, only their own story while it is a draft or in
+    review. The one place the rule is written, so the admin, the command line and tasks agree."""
     try:
         actor.require(permission, article)
     except NotAllowed as exc:
         raise ActionError(str(exc)) from exc
+    if permission == CHANGE and article is not None and article.pk and not may_publish(actor):
+        if article.status not in REPORTER_STATUSES:
+            raise ActionError(
+                f"{actor} may not change a story that is {article.status_label.lower()}: "
+                "an editor can"
+            )
+        if not owns(actor, article):
+            raise ActionError(f"{actor} may change only their own stories")
+
+
+def record_transition(
+    article: Article, old: str, new: str, actor: Actor, *, note: str = ""
+) -> StatusChange | None:
+    """The audit log's line for a change of status (none when the status stays)."""
+    if old == new:
+        return None
+    return StatusChange.objects.create(
+        article=article,
+        from_status=old,
+        to_status=new,
+        user=actor.user,
+        actor=actor.label,
+        note=note[:300],
+    )
 
 
 def snapshot(article: Article) -> dict[str, Any]:

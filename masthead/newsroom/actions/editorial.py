@@ -14,15 +14,28 @@ from masthead.newsroom.actions.base import (
     ADD,
     CHANGE,
     LOCKABLE_RELATIONS,
+    PUBLISH,
+    REPORTER_STATUSES,
     WIRE_FIELDS,
     ActionError,
+    StaleEdit,
     checked,
+    may_publish,
     notify,
+    record_transition,
     require,
     revise,
 )
 from masthead.newsroom.actors import Actor
-from masthead.newsroom.models import Article, Author, Correction, Section, Source, Tag
+from masthead.newsroom.models import (
+    Article,
+    ArticleRevision,
+    Author,
+    Correction,
+    Section,
+    Source,
+    Tag,
+)
 from masthead.newsroom.services import (
     authors_named,
     set_authors,
@@ -59,7 +72,7 @@ class ApplyCorrectionAction:
         self.at = at
 
     def check(self) -> None:
-        require(self.actor, CHANGE, self.article)
+        require(self.actor, PUBLISH, self.article)
         if not self.note:
             raise ActionError("a correction needs a note for readers")
 
@@ -94,7 +107,7 @@ class KillArticleAction:
         self.at = at
 
     def check(self) -> None:
-        require(self.actor, CHANGE, self.article)
+        require(self.actor, PUBLISH, self.article)
         if self.article.is_killed:
             raise ActionError("this story is already killed")
 
@@ -103,10 +116,13 @@ class KillArticleAction:
         article = self.article
         if article.pk:
             revise(article, "kill", self.actor)
+        old = article.status
         article.status = Article.Status.KILLED
         article.kill_reason = self.reason
         article.killed_at = timezone.now()
+        article.unpublish_at = None
         article.save()
+        record_transition(article, old, article.status, self.actor, note=self.reason)
         notify(article, "killed")
         return article
 
@@ -121,7 +137,7 @@ class EmbargoArticleAction:
         self.actor = actor
 
     def check(self) -> None:
-        require(self.actor, CHANGE, self.article)
+        require(self.actor, PUBLISH, self.article)
         if self.article.is_killed:
             raise ActionError("a killed story cannot be embargoed")
 
@@ -145,8 +161,13 @@ class Relations:
 
 
 def _set_relations(article: Article, relations: Relations) -> None:
-    if relations.sections is not None:
-        sections = list(relations.sections)
+    sections = relations.sections
+    if sections is None and article.section is not None:
+        # Only the main section changed (or the story is new): it must still be listed.
+        if not article.sections.filter(pk=article.section.pk).exists():
+            sections = list(article.sections.all())
+    if sections is not None:
+        sections = list(sections)
         # The main section always counts as one of the story's sections (a story listed under
         # "Section" only would otherwise be missing from that section's page).
         if article.section is not None:
@@ -168,6 +189,8 @@ class CreateArticleAction:
 
     def check(self) -> None:
         require(self.actor, ADD)
+        if self.article.status not in REPORTER_STATUSES:
+            require(self.actor, PUBLISH)
         if not self.article.headline:
             raise ActionError("a story needs a headline")
 
@@ -176,10 +199,13 @@ class CreateArticleAction:
         article = self.article
         if not article.slug:
             article.slug = unique_slug(article.headline)
-        if article.status == Article.Status.PUBLISHED and article.published_at is None:
-            article.published_at = timezone.now()
+        if article.created_by_id is None and self.actor.user is not None:
+            article.created_by = self.actor.user
+        settle_status(article, timezone.now())
+        require_byline(article, self.relations)
         article.save()
         _set_relations(article, self.relations)
+        record_transition(article, "", article.status, self.actor, note="created")
         if article.status == Article.Status.PUBLISHED:
             notify(article, "published")
         return article
@@ -192,6 +218,9 @@ class EditArticleAction:
     the right signal), so the admin never needs two writes for one click: `corrections` are the
     notes of new corrections the editor added with the edit. On a wire story, every field the
     editor changed is locked against later wire versions.
+
+    `opened_at` is the story's `modified` when the editor's form was opened: if anyone (an
+    editor, the wire) has saved it since, the save is refused (`StaleEdit`), never merged over.
     """
 
     def __init__(
@@ -202,16 +231,28 @@ class EditArticleAction:
         actor: Actor,
         relations: Relations | None = None,
         corrections: Iterable[str] = (),
+        opened_at: dt.datetime | None = None,
+        reason: str = "editor edit",
     ):
         self.article = article  # carrying the edited values, not yet saved
         self.changed = set(changed)
         self.actor = actor
         self.relations = relations or Relations()
         self.corrections = [n.strip() for n in corrections if n.strip()]
+        self.opened_at = opened_at
+        self.reason = reason
 
     def check(self, previous: Article) -> None:
         require(self.actor, CHANGE, previous)
-        if self.article.status == Article.Status.KILLED and not previous.is_killed:
+        if self.opened_at is not None and previous.modified != self.opened_at:
+            raise StaleEdit(stale_message(previous))
+        new, old = self.article.status, previous.status
+        if not may_publish(self.actor):
+            if new != old and new not in REPORTER_STATUSES:
+                raise ActionError(f"{self.actor} may not make a story {new}: an editor can")
+            if self.corrections or self.changed & {"unpublish_at", "embargo_until", "access"}:
+                raise ActionError(f"{self.actor} may not change that: an editor can")
+        if new == Article.Status.KILLED and not previous.is_killed:
             if not self.article.kill_reason.strip():
                 raise ActionError("say why the story is withdrawn")
 
@@ -227,13 +268,15 @@ class EditArticleAction:
         if killing:
             article.kill_reason = article.kill_reason.strip()
             article.killed_at = now
+            article.unpublish_at = None
         # The form does not carry `corrected_at` (only corrections move it): the row's, as
         # locked, so a wire correction applied meanwhile is kept.
         article.corrected_at = previous.corrected_at
         for note in self.corrections:
             _add_correction(article, note, now, self.actor)
-        if article.status == Article.Status.PUBLISHED and article.published_at is None:
-            article.published_at = now
+        if article.status != previous.status or "published_at" in self.changed:
+            settle_status(article, now, republish=previous.status == Article.Status.UNPUBLISHED)
+        require_byline(article, self.relations)
         if article.wire_guid:
             locked = set(article.editor_locked_fields or [])
             locked.update(f for f in self.changed if f in WIRE_FIELDS or f in LOCKABLE_RELATIONS)
@@ -242,23 +285,76 @@ class EditArticleAction:
             article.editor_locked_fields = sorted(locked)
         revise(
             previous,
-            "kill" if killing else "correction" if correcting else "editor edit",
+            "kill" if killing else "correction" if correcting else self.reason,
             self.actor,
         )
         article.save()
         _set_relations(article, self.relations)
-        was_published = previous.status == Article.Status.PUBLISHED
-        if killing:
-            change = "killed"
-        elif article.status != Article.Status.PUBLISHED:
-            change = "unpublished" if was_published else ""
-        elif not was_published:
-            change = "published"
-        else:
-            change = "corrected" if correcting else "updated"
+        record_transition(
+            article,
+            previous.status,
+            article.status,
+            self.actor,
+            note=article.kill_reason if killing else "",
+        )
+        change = change_between(previous.status, article.status, correcting=correcting)
         if change:
             notify(article, change)
         return article
+
+
+def change_between(old: str, new: str, *, correcting: bool = False) -> str:
+    """What readers saw change, for `article_changed` ("" when they saw nothing)."""
+    live = Article.Status.PUBLISHED
+    if new == Article.Status.KILLED and old != new:
+        return "killed"
+    if new != live:
+        return "unpublished" if old == live else ""
+    if old != live:
+        return "published"
+    return "corrected" if correcting else "updated"
+
+
+def settle_status(article: Article, now: dt.datetime, *, republish: bool = False) -> None:
+    """A story set to go live is scheduled while its time is to come, published once it has
+    come; publishing with no time means now. A story taken down and put back keeps the time it
+    first went out (readers see "Updated")."""
+    if article.status not in (Article.Status.PUBLISHED, Article.Status.SCHEDULED):
+        return
+    if article.published_at is None:
+        article.published_at = now
+    if article.published_at > now:
+        article.status = Article.Status.SCHEDULED
+    else:
+        article.status = Article.Status.PUBLISHED
+        if republish:
+            article.updated_at = now
+
+
+def require_byline(article: Article, relations: Relations) -> None:
+    """Our own reporting goes to review or to readers only with a byline (an author)."""
+    if article.status in (Article.Status.DRAFT, Article.Status.KILLED, Article.Status.UNPUBLISHED):
+        return
+    if not article.is_staff_copy:
+        return
+    if relations.authors is not None:
+        has_author = bool(relations.authors)
+    else:
+        has_author = bool(article.pk) and article.authorships.exists()
+    if not has_author:
+        raise ActionError("staff copy needs a byline: add at least one author")
+
+
+def stale_message(current: Article) -> str:
+    """Why a save from an out-of-date form was refused, naming who saved since."""
+    latest = ArticleRevision.objects.filter(article=current.pk).order_by("-created", "-id").first()
+    who = latest.actor if latest is not None else "someone else"
+    when = timezone.localtime(current.modified)
+    return (
+        f"{who} saved this story at {when:%H:%M:%S} after you opened it, so your changes were "
+        "not saved (nothing was overwritten). Open the story again to see their version, then "
+        "make your change there."
+    )
 
 
 class PublishLocalStoryAction:
@@ -302,6 +398,7 @@ class PublishLocalStoryAction:
 
     def check(self, article: Article | None) -> None:
         require(self.actor, ADD if article is None else CHANGE, article)
+        require(self.actor, PUBLISH, article)
         if not self.fields["headline"]:
             raise ActionError("a story needs a headline")
 
@@ -325,20 +422,25 @@ class PublishLocalStoryAction:
                 section=self.sections[0] if self.sections else None,
                 **{"published_at": timezone.now(), **self.fields},
             )
+            if self.actor.user is not None:
+                article.created_by = self.actor.user
             article.save()
             _set_relations(article, relations)
+            record_transition(article, "", article.status, self.actor, note="created")
             notify(article, "published")
             return article
         if self._unchanged(article, relations):
             return article
         revise(article, "local story republished", self.actor)
+        old = article.status
         article.source = self.source
         for key, value in self.fields.items():
             setattr(article, key, value)
         article.section = self.sections[0] if self.sections else None
         article.save()
         _set_relations(article, relations)
-        notify(article, "updated")
+        record_transition(article, old, article.status, self.actor)
+        notify(article, "published" if old != Article.Status.PUBLISHED else "updated")
         return article
 
     def _unchanged(self, article: Article, relations: Relations) -> bool:

@@ -17,11 +17,12 @@ from masthead.newsroom.actions.base import (
     ActionError,
     checked,
     notify,
+    record_transition,
     require,
     revise,
 )
 from masthead.newsroom.actors import Actor
-from masthead.newsroom.models import Article, Authorship, Section, Source
+from masthead.newsroom.models import Article, Authorship, Section, Source, StatusChange
 from masthead.newsroom.services import (
     authors_named,
     set_authors,
@@ -87,6 +88,21 @@ class CreateFromWireAction:
         with connections[router.db_for_write(Article)].cursor() as cursor:
             insert_instance(article, cursor=cursor)
             _add_relations(article, c, cursor=cursor)
+            # The audit log's first line (by hand, as the rows above: thousands per file).
+            version = f"wire version {c.wire_version}" if c.wire_version else "from the wire"
+            insert_rows(
+                StatusChange,
+                [
+                    {
+                        "article_id": article.pk,
+                        "to_status": article.status,
+                        "at": timezone.now(),
+                        "actor": self.actor.label,
+                        "note": version,
+                    }
+                ],
+                cursor=cursor,
+            )
         if c.publish:
             notify(article, "published")
         return article
@@ -125,7 +141,11 @@ class UpdateFromWireAction:
             if name not in locked:
                 setattr(article, name, value)
         was_visible = article.status == Article.Status.PUBLISHED
-        article.status = Article.Status.PUBLISHED if c.publish else Article.Status.DRAFT
+        old = article.status
+        # The wire moves its story between held (draft) and live; a status an editor gave it
+        # (in review, scheduled, unpublished) is the paper's decision, which an update keeps.
+        if old in (Article.Status.DRAFT, Article.Status.PUBLISHED):
+            article.status = Article.Status.PUBLISHED if c.publish else Article.Status.DRAFT
         article.wire_version = c.wire_version
         article.wire_version_at = c.wire_version_at
         article.content_hash = c.content_hash
@@ -133,6 +153,7 @@ class UpdateFromWireAction:
         article.updated_at = min(self.at or now, now)
         article.save()
         _apply_relations(article, c, locked=locked)
+        record_transition(article, old, article.status, self.actor, note=self.reason)
         if not c.publish and was_visible:
             notify(article, "unpublished")
         elif c.publish and not was_visible:
@@ -171,6 +192,7 @@ def create_killed_placeholder(
             wire_version_at=version_at,
             content_hash=content_hash,
         )
+        record_transition(article, "", article.status, actor, note=reason)
     return article
 
 
