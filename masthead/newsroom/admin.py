@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from masthead.lib.admin import CheckedAdmin
-from masthead.newsroom import actions
+from masthead.newsroom import actions, admin_history
 from masthead.newsroom.models import (
     Article,
     ArticleRevision,
@@ -285,6 +285,9 @@ class ArticleAdmin(NewsroomAdmin):
             },
         ),
     )
+
+    def get_urls(self) -> list[Any]:
+        return [*admin_history.urls(self), *super().get_urls()]
 
     def get_inlines(self, request: HttpRequest, obj: Any) -> list[type[InlineModelAdmin]]:
         return [*super().get_inlines(request, obj), *ARTICLE_INLINES]
