@@ -70,3 +70,22 @@ def test_it_serves_every_page_type_with_the_demo_content(client):
     assert "This story is fiction" in page
     tag = story.tags.first()
     assert client.get(tag.get_absolute_url()).status_code == 200
+
+
+def test_it_makes_a_reporter_and_an_editor_once_with_passwords_shown_once(client):
+    import re
+
+    from django.contrib.auth import get_user_model
+
+    summary = load_demo()
+    shown = dict(re.findall(r"\((Reporter|Editor)\): \w+ / (\S+)", summary))
+    assert set(shown) == {"Reporter", "Editor"}
+    users = get_user_model().objects
+    reporter, editor = users.get(username="reporter"), users.get(username="editor")
+    assert not reporter.has_perm("newsroom.publish_article")
+    assert editor.has_perm("newsroom.publish_article")
+    assert client.login(username="editor", password=shown["Editor"])
+    assert client.get("/admin/newsroom/article/").status_code == 200
+    again = load_demo()
+    assert "Back-office account" not in again
+    assert users.get(username="reporter").check_password(shown["Reporter"])

@@ -9,10 +9,13 @@ local stories are keyed by slug.
 from __future__ import annotations
 
 import json
+import secrets
 import sys
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
@@ -21,7 +24,7 @@ from django.utils.dateparse import parse_datetime
 from masthead.discovery.tasks import run_pending_refreshes
 from masthead.lib.planner import refresh_planner_statistics
 from masthead.newsroom.actions import Actor, PublishLocalStoryAction
-from masthead.newsroom.models import Access, Section, Source
+from masthead.newsroom.models import Access, Author, Section, Source
 from masthead.wire.ingest import ingest_path
 from masthead.wire.models import Feed
 from masthead.wire.results import IngestSummary
@@ -98,6 +101,7 @@ class Command(BaseCommand):
             self.progress(n, len(files), path.name)
         local = self.load_local(sections, sources["pacific-ledger"])
         self.stderr.write("")
+        self.ensure_newsroom_accounts()
         # Search and Related are refreshed by queued tasks; run them, so the demo ends with an
         # up-to-date index even before a worker is started.
         run_pending_refreshes()
@@ -196,6 +200,36 @@ class Command(BaseCommand):
 
     def ingest(self, path: Path, feed: Feed) -> IngestSummary:
         return ingest_path(str(path), feed=feed)
+
+    def ensure_newsroom_accounts(self) -> None:
+        """A demo reporter and a demo editor, so that a newcomer can try the workflow from
+        both sides (write and submit; review, schedule, publish). Each password is made here
+        and printed once, when the account is made: no password of the demo is written in the
+        code, and a re-run leaves the accounts (and passwords) as they are."""
+        users = get_user_model()
+        for username, group, author in (
+            ("reporter", "Reporter", "Rowan Reyes (demo reporter)"),
+            ("editor", "Editor", ""),
+        ):
+            if users.objects.filter(username=username).exists():
+                continue
+            password = secrets.token_urlsafe(12)
+            user = users.objects.create_user(
+                username=username,
+                email=f"{username}@demo.invalid",
+                password=password,
+                is_staff=True,
+            )
+            user.groups.add(Group.objects.get(name=group))
+            if author:
+                Author.objects.update_or_create(
+                    slug="rowan-reyes-demo",
+                    defaults={"name": author, "user": user, "is_staff_writer": True},
+                )
+            self.stdout.write(
+                f"Back-office account ({group}): {username} / {password} "
+                "(shown once; `masthead changepassword " + username + "` sets another)"
+            )
 
     def load_local(self, sections: dict[str, Section], staff: Source) -> int:
         stories = json.loads((CONTENT / "local" / "staff-stories.json").read_text("utf-8"))
