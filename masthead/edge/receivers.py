@@ -17,7 +17,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 
 from masthead.edge import keys, purge
 from masthead.lib import surrogates
-from masthead.newsroom.models import Article, Correction, Section, Source, Tag
+from masthead.newsroom.models import Article, Correction, FrontPin, Section, Source, Tag
 
 
 def _article_saved(sender: Any, instance: Article, **kwargs: Any) -> None:
@@ -54,6 +54,12 @@ def _article_lists_changed(sender: Any, instance: Any, action: str, **kwargs: An
         transaction.on_commit(lambda: purge.purge(wanted))
 
 
+def _pin_changed(sender: Any, instance: FrontPin, **kwargs: Any) -> None:
+    """A front's pins moved: the front's pages (the home page or a section's)."""
+    wanted = [surrogates.front(instance.section_id)]
+    transaction.on_commit(lambda: purge.purge(wanted))
+
+
 def _section_saved(sender: Any, instance: Section, **kwargs: Any) -> None:
     wanted = [surrogates.section_list(instance.pk), surrogates.NAV]
     transaction.on_commit(lambda: purge.purge(wanted))
@@ -80,6 +86,8 @@ def connect() -> None:
         signal.connect(_section_saved, sender=Section, dispatch_uid=f"edge.section.{id(signal)}")
         signal.connect(_tag_saved, sender=Tag, dispatch_uid=f"edge.tag.{id(signal)}")
     post_save.connect(_source_saved, sender=Source, dispatch_uid="edge.source_saved")
+    for signal in (post_save, post_delete):
+        signal.connect(_pin_changed, sender=FrontPin, dispatch_uid=f"edge.pin.{id(signal)}")
     for signal in (post_save, post_delete):
         signal.connect(
             _correction_changed, sender=Correction, dispatch_uid=f"edge.correction.{id(signal)}"

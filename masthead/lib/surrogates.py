@@ -42,6 +42,11 @@ def section_list(section_id: int) -> str:
     return f"s{section_id}"
 
 
+def front(section_id: int | None) -> str:
+    """An editor's pins on a front: the home page's (None) or a section's."""
+    return "fhome" if section_id is None else f"f{section_id}"
+
+
 def tag_list(tag_id: int) -> str:
     return f"t{tag_id}"
 

@@ -567,3 +567,69 @@ class EditLock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} held by {self.user_id}"
+
+
+class FrontPinQuerySet(models.QuerySet["FrontPin"]):
+    def on(self, section: Section | None) -> FrontPinQuerySet:
+        """The pins of one front: the home page (None) or a section's."""
+        return (
+            self.filter(section=section)
+            if section is not None
+            else self.filter(section__isnull=True)
+        )
+
+    def live(self, now: dt.datetime | None = None) -> FrontPinQuerySet:
+        """Pins in force whose story readers may see now: a pin past its time, or whose story
+        was killed, unpublished or is not yet out, takes no place on the front."""
+        now = now or timezone.now()
+        return self.filter(Q(until__isnull=True) | Q(until__gt=now)).filter(
+            visible(now, through="article__")
+        )
+
+
+class FrontPin(models.Model):
+    """An editor's choice of what leads a front (the home page, or a section's): slot 1 is
+    the lead, the next slots the top stories, in order; the rest of the front fills itself,
+    newest first (`masthead.newsroom.selectors.front`). Written only by the front actions
+    (`masthead.newsroom.actions.fronts`)."""
+
+    section = models.ForeignKey(
+        Section,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="pins",
+        help_text="Blank: the home page.",
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="pins")
+    slot = models.PositiveSmallIntegerField(help_text="1 is the lead.")
+    until = models.DateTimeField(
+        null=True, blank=True, help_text="The pin ends by itself at this time."
+    )
+    pinned_at = models.DateTimeField(default=timezone.now)
+    pinned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="front_pins",
+    )
+    actor = models.CharField(max_length=150, blank=True)
+
+    objects = FrontPinQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["section", "slot"]
+        constraints = [
+            # A story is pinned once per front (a second pin would show it twice).
+            models.UniqueConstraint(fields=["section", "article"], name="frontpin_once_per_front"),
+            models.UniqueConstraint(
+                fields=["article"],
+                condition=Q(section__isnull=True),
+                name="frontpin_once_on_home",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.section.name if self.section_id and self.section else "Home"
+        return f"{where} #{self.slot}: {self.article_id}"

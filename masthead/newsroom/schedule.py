@@ -1,5 +1,5 @@
-"""The newsroom's clock: scheduled stories go live, and scheduled take-downs happen, on time
-with nobody present.
+"""The newsroom's clock: scheduled stories go live, scheduled take-downs happen and pins on
+the fronts end, on time with nobody present.
 
 The wire poller's loop (`masthead wire poll --watch`, which `masthead serve` starts beside
 the web server) calls `run_due` every pass, a few seconds apart; `masthead story due` runs it
@@ -21,6 +21,7 @@ from masthead.newsroom.actions import (
     PublishArticleAction,
     UnpublishArticleAction,
 )
+from masthead.newsroom.actions.fronts import drop_expired
 from masthead.newsroom.models import Article
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ CLOCK = Actor.system("scheduler")
 class Due:
     published: list[str] = field(default_factory=list)
     unpublished: list[str] = field(default_factory=list)
+    pins_ended: int = 0
 
 
 def run_due(now: dt.datetime | None = None) -> Due:
@@ -58,4 +60,5 @@ def run_due(now: dt.datetime | None = None) -> Due:
             log.info("scheduled unpublish of %s skipped: %s", article.slug, exc)
             continue
         done.unpublished.append(article.slug)
+    done.pins_ended = drop_expired(now)
     return done

@@ -15,12 +15,41 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from masthead.lib import surrogates
-from masthead.newsroom.models import Article, Section
+from masthead.newsroom.models import Article, FrontPin, Section
 
 
 def top_stories(*, limit: int = 5) -> list[Article]:
     surrogates.note(surrogates.TOP)
     return list(Article.objects.published().newest_first().for_listing()[:limit])
+
+
+def front(
+    section: Section | None = None, *, limit: int = 5, exclude: set[int] | None = None
+) -> list[Article]:
+    """A front's stories in order: the editor's live pins first (slot 1 leads), then the
+    newest of the paper (home) or of the section, each story once. Two queries."""
+    now = timezone.now()
+    surrogates.note(surrogates.front(section.pk if section is not None else None))
+    pinned = [
+        p.article
+        for p in FrontPin.objects.on(section)
+        .live(now)
+        .select_related("article__source", "article__section")
+        .order_by("slot")[:limit]
+    ]
+    skip = set(exclude or ()) | {a.pk for a in pinned}
+    pinned = [a for a in pinned if a.pk not in (exclude or ())]
+    wanted = limit - len(pinned)
+    if wanted <= 0:
+        return pinned[:limit]
+    if section is None:
+        surrogates.note(surrogates.TOP)
+        rest = Article.objects.published(now)
+    else:
+        surrogates.note(surrogates.section_list(section.pk))
+        rest = Article.objects.published(now).in_section(section)
+    fill = rest.exclude(pk__in=skip).newest_first().for_listing()[:wanted]
+    return [*pinned, *fill]
 
 
 def local_stories(*, limit: int = 5, exclude: Article | None = None) -> list[Article]:

@@ -9,6 +9,7 @@ snapshot of the story as it was in `ArticleRevision` naming the actor, and sends
 caches and feeds never react to a change that was rolled back. Nothing else writes a story.
 """
 
+from masthead.newsroom.actions import fronts
 from masthead.newsroom.actions.base import (
     LOCKABLE_RELATIONS,
     WIRE_FIELDS,
@@ -63,6 +64,7 @@ __all__ = [
     "UpdateFromWireAction",
     "WireContent",
     "create_killed_placeholder",
+    "fronts",
     "may_publish",
     "snapshot",
 ]

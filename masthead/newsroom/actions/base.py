@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from django.db import transaction
 
 from masthead.newsroom.actors import Actor, NotAllowed
-from masthead.newsroom.models import Article, ArticleRevision, StatusChange
+from masthead.newsroom.models import Article, ArticleRevision, FrontPin, StatusChange
 from masthead.newsroom.signals import article_changed
 
 # Fields a wire update may set; an editor's change to any of them (listed in
@@ -87,9 +87,13 @@ def require(actor: Actor, permission: str, article: Article | None = None) -> No
 def record_transition(
     article: Article, old: str, new: str, actor: Actor, *, note: str = ""
 ) -> StatusChange | None:
-    """The audit log's line for a change of status (none when the status stays)."""
+    """The audit log's line for a change of status (none when the status stays). A story that
+    leaves the site (killed, unpublished, back to draft) leaves every front it was pinned to."""
     if old == new:
         return None
+    if new not in (Article.Status.PUBLISHED, Article.Status.SCHEDULED):
+        for pin in FrontPin.objects.filter(article=article):
+            pin.delete()  # one by one: each delete purges its front (edge receivers)
     return StatusChange.objects.create(
         article=article,
         from_status=old,
