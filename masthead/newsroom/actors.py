@@ -18,6 +18,15 @@ class NotAllowed(Exception):
     """The actor may not make this change."""
 
 
+# What each permission lets one do, in the words a refusal uses.
+DOING = {
+    "newsroom.publish_article": "publish, schedule, unpublish, correct, pin or kill stories",
+    "newsroom.change_article": "change stories",
+    "newsroom.add_article": "write stories",
+    "newsroom.view_article": "see the newsroom's stories",
+}
+
+
 @dataclass(frozen=True)
 class Actor:
     """One of three kinds: `user` set (an editor), `source` set (a wire), or neither (the
@@ -50,7 +59,8 @@ class Actor:
         """
         if self.user is not None:
             if not (self.user.is_active and self.user.has_perm(permission)):
-                raise NotAllowed(f"{self.label} lacks the {permission} permission")
+                doing = DOING.get(permission, f"do that (it needs {permission})")
+                raise NotAllowed(f"{self.label} may not {doing}: an editor's role can")
         elif self.source is not None and article is not None and article.source_id:
             if article.source_id != self.source.pk:
                 raise NotAllowed(f"{self.label} may change only its own source's stories")
