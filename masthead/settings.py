@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "django_prose_editor",
     "masthead.text",
     "masthead.accounts",
     "masthead.newsroom",

@@ -9,7 +9,9 @@ tampered with or expired, and marks its page noindex and never cached.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
@@ -26,15 +28,32 @@ def token_for(article: Article, *, hours: float | None = None) -> str:
     return signing.dumps({"a": article.pk, "e": expires}, salt=SALT, compress=True)
 
 
-def article_for(token: str) -> Article | None:
-    """The story a token opens, or None when it is forged, altered, expired or gone."""
+def _read(token: str) -> dict[str, Any] | None:
+    """The token's content while it is genuine and in force, else None."""
     try:
         data = signing.loads(token, salt=SALT)
     except signing.BadSignature:
         return None
-    if not isinstance(data, dict) or int(data.get("e", 0)) < time.time():
+    try:
+        if not isinstance(data, dict) or int(data.get("e", 0)) < time.time():
+            return None
+        return {"a": int(data.get("a", 0)), "e": int(data["e"])}
+    except (TypeError, ValueError):
         return None
-    return Article.objects.for_page().filter(pk=int(data.get("a", 0))).first()
+
+
+def article_for(token: str) -> Article | None:
+    """The story a token opens, or None when it is forged, altered, expired or gone."""
+    data = _read(token)
+    if data is None:
+        return None
+    return Article.objects.for_page().filter(pk=data["a"]).first()
+
+
+def expires_at(token: str) -> dt.datetime | None:
+    """When a genuine token stops working (for the page to say so)."""
+    data = _read(token)
+    return dt.datetime.fromtimestamp(data["e"], tz=dt.UTC) if data is not None else None
 
 
 def preview_url(article: Article, *, hours: float | None = None) -> str:

@@ -6,8 +6,10 @@ Server-rendered HTML that reads with JavaScript off. Blocks come from
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -16,21 +18,23 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanen
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 
 from masthead.accounts.access import (
     ArticleAccess,
+    Visitor,
     check_article_access,
     effective_level,
     finish_response,
 )
-from masthead.accounts.meter import Level
+from masthead.accounts.meter import AccessDecision, Level, Reader, Reason
 from masthead.discovery import selectors as discovery
 from masthead.edge import blocks, pagecache
 from masthead.edge import middleware as edge_middleware
 from masthead.lib import surrogates
-from masthead.newsroom import selectors
+from masthead.newsroom import preview, selectors
 from masthead.newsroom.models import Article, Correction, Section, Tag
 
 if TYPE_CHECKING:
@@ -177,6 +181,7 @@ class ArticleView(DetailView):
             surrogates.note(surrogates.article(article.pk))
             gone = render(request, "site/gone.html", {"article": article}, status=410)
             patch_cache_control(gone, public=True)
+            gone["X-Robots-Tag"] = "noindex"
             return gone
         if article.duplicate_of_id is not None and article.duplicate_of is not None:
             return HttpResponsePermanentRedirect(article.duplicate_of.get_absolute_url())
@@ -262,12 +267,7 @@ class ArticleView(DetailView):
             if section
             else []
         )
-        related = blocks.cached(
-            f"related:{article.pk}",
-            # Filler prefers stories the section block below does not already list.
-            lambda: discovery.related_block(article, avoid=section_block),
-            stories=lambda b: _ids([*b.topical, *b.more]),
-        )
+        related = self.related_block(article, section_block)
         popular = blocks.cached(
             "popular",
             _popular,
@@ -284,6 +284,17 @@ class ArticleView(DetailView):
             access=self.access,
         )
         return context
+
+    def related_block(
+        self, article: Article, section_block: list[Article]
+    ) -> discovery.RelatedBlock:
+        """The story's Related block, kept in the origin's cache under the story's id."""
+        return blocks.cached(
+            f"related:{article.pk}",
+            # Filler prefers stories the section block below does not already list.
+            lambda: discovery.related_block(article, avoid=section_block),
+            stories=lambda b: _ids([*b.topical, *b.more]),
+        )
 
 
 def _ids(stories: list[Article]) -> list[int]:
@@ -323,3 +334,88 @@ class ArticleFaceView(ArticleView):
         finish_response(request, response, self.access)
         response["X-Robots-Tag"] = "noindex"
         return response
+
+
+@dataclass(frozen=True)
+class PreviewBanner:
+    """What the preview's banner says: where the story stands, and when the link stops working."""
+
+    live: bool
+    status: str
+    # When a story set to go live will (its time, or its embargo's end if later).
+    scheduled_for: dt.datetime | None
+    expires_at: dt.datetime | None
+
+
+def preview_banner(article: Article, token: str) -> PreviewBanner:
+    expires_at = preview.expires_at(token)
+    if article.is_visible():
+        return PreviewBanner(True, "Published", None, expires_at)
+    goes_live = max(
+        (t for t in (article.published_at, article.embargo_until) if t is not None),
+        default=None,
+    )
+    if article.status in (Article.Status.SCHEDULED, Article.Status.PUBLISHED) and (
+        goes_live is not None and goes_live > timezone.now()
+    ):
+        return PreviewBanner(False, "Scheduled", goes_live, expires_at)
+    if article.status == Article.Status.PUBLISHED:
+        # Published but not shown: a duplicate, whose page sends readers to the original.
+        return PreviewBanner(False, "Merged into another story", None, expires_at)
+    status = "Killed" if article.is_killed else str(article.get_status_display())
+    return PreviewBanner(False, status, None, expires_at)
+
+
+class PreviewView(ArticleView):
+    """A story as readers will see it, for whoever holds its signed link (`newsroom.preview`):
+    a draft for a lawyer, a quote for its source, before it is out.
+
+    The article page's own template and blocks, with the whole body whatever the wall says
+    (the link is the editor's permission), and a banner saying it is a preview. It must stay
+    between the people given the link, so it is never stored by any cache (`private,
+    no-store`: the edge middleware and the shipped VCL pass it, without purge keys), never
+    indexed, and sends no Referer carrying the token to the sites it links. It counts no read:
+    no meter history, no meter cookie, no Popular beacon. A forged, altered or expired link,
+    or a deleted story, is the site's ordinary 404.
+    """
+
+    template_name = "site/preview.html"
+
+    def get_object(self, queryset: QuerySet[Article] | None = None) -> Article:
+        article = preview.article_for(self.kwargs["token"])
+        if article is None:
+            raise Http404("No such preview.")
+        return article
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        article = self.object = self.get_object()
+        self.access = previewer_access(article)
+        response = self.render_to_response(
+            self.get_context_data(banner=preview_banner(article, self.kwargs["token"]))
+        )
+        patch_cache_control(response, private=True, no_store=True)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    def related_block(
+        self, article: Article, section_block: list[Article]
+    ) -> discovery.RelatedBlock:
+        """Computed for this request only: the shared cache holds the block of the story as it
+        is live, and an unpublished one's must not stand in for it once it goes out."""
+        return discovery.related_block(article, avoid=section_block)
+
+
+def previewer_access(article: Article) -> ArticleAccess:
+    """The whole story, granted by the link as it is to staff: recorded nowhere, no cookie."""
+    decision = AccessDecision(
+        full=True,
+        level=effective_level(article),
+        reason=Reason.STAFF,
+        reader=Reader.STAFF,
+        record=False,
+        personal=True,
+    )
+    return ArticleAccess(
+        decision, article, Visitor(Reader.STAFF), next_url=article.get_absolute_url()
+    )

@@ -29,13 +29,14 @@ def form_data(article: Article, **changes) -> dict:
         "body": article.body,
         "dateline": article.dateline,
         "byline": article.byline,
-        "status": article.status,
         "published_at_0": published.strftime("%Y-%m-%d"),
         "published_at_1": published.strftime("%H:%M:%S"),
         "updated_at_0": "",
         "updated_at_1": "",
         "embargo_until_0": "",
         "embargo_until_1": "",
+        "unpublish_at_0": "",
+        "unpublish_at_1": "",
         "access": article.access,
         "source": article.source_id,
         "section": article.section_id or "",
@@ -47,11 +48,8 @@ def form_data(article: Article, **changes) -> dict:
         "image_url": "",
         "image_alt": "",
         "language": "",
-        "kill_reason": "",
-        "authorships-TOTAL_FORMS": "0",
-        "authorships-INITIAL_FORMS": "0",
-        "authorships-MIN_NUM_FORMS": "0",
-        "authorships-MAX_NUM_FORMS": "1000",
+        "authors": [a.author_id for a in article.authorships.all()] if article.pk else [],
+        "opened_at": article.modified.isoformat() if article.pk else "",
         "corrections-TOTAL_FORMS": "0",
         "corrections-INITIAL_FORMS": "0",
         "corrections-MIN_NUM_FORMS": "0",
@@ -107,19 +105,17 @@ def test_it_locks_fields_an_editor_changed_and_keeps_a_revision(client, editor, 
     assert revision.snapshot["headline"].startswith("Council votes")
 
 
+def kill_url(article: Article) -> str:
+    return reverse("admin:newsroom_article_kill", args=[article.pk])
+
+
 def test_it_kills_through_the_newsroom_action(client, editor, wire_story):
     client.force_login(editor)
-    response = client.post(
-        change_url(wire_story),
-        form_data(
-            wire_story,
-            status=Article.Status.KILLED,
-            kill_reason="Legal: withdrawn by the agency",
-        ),
-    )
+    response = client.post(kill_url(wire_story), {"reason": "Legal: withdrawn by the agency"})
     assert response.status_code == 302
     wire_story.refresh_from_db()
     assert wire_story.status == Article.Status.KILLED and wire_story.killed_at is not None
+    assert wire_story.kill_reason == "Legal: withdrawn by the agency"
     assert wire_story.revisions.filter(reason="kill").exists()
     assert client.get(wire_story.get_absolute_url()).status_code == 410
     listing = client.get(reverse("admin:newsroom_article_changelist") + "?status=killed")
@@ -128,18 +124,19 @@ def test_it_kills_through_the_newsroom_action(client, editor, wire_story):
 
 def test_it_asks_for_a_reason_before_killing_rather_than_failing(client, editor, wire_story):
     client.force_login(editor)
-    response = client.post(
-        change_url(wire_story),
-        form_data(
-            wire_story,
-            status=Article.Status.KILLED,
-            kill_reason="",
-        ),
-    )
+    response = client.post(kill_url(wire_story), {"reason": "  "})
     assert response.status_code == 200
     assert "Say why the story is withdrawn" in response.content.decode()
     wire_story.refresh_from_db()
     assert wire_story.status == Article.Status.PUBLISHED
+
+
+def test_it_ignores_a_status_posted_with_the_edit_form(client, editor, wire_story):
+    client.force_login(editor)
+    data = form_data(wire_story, status=Article.Status.KILLED, kill_reason="Forged")
+    assert client.post(change_url(wire_story), data).status_code == 302
+    wire_story.refresh_from_db()
+    assert wire_story.status == Article.Status.PUBLISHED and wire_story.kill_reason == ""
 
 
 def test_it_shows_a_correction_with_its_time(client, editor, wire_story):

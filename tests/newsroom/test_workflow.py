@@ -260,3 +260,12 @@ def test_it_logs_a_kill_with_its_reason(editor):
         editor,
         "Legal advice",
     )
+
+
+def test_it_shows_editors_the_wire_but_not_the_meter_or_task_results(client, editor):
+    client.force_login(editor)
+    index = client.get("/admin/").content.decode()
+    assert "/admin/wire/feed/" in index and "/admin/wire/ingestlog/" in index
+    assert "/admin/accounts/" not in index  # readers, meter reads
+    assert "django_tasks" not in index
+    assert client.get("/admin/wire/feed/").status_code == 200

@@ -48,6 +48,7 @@ from masthead.discovery import popular
 from masthead.newsroom.actions import ApplyCorrectionAction
 from masthead.newsroom.actors import Actor
 from masthead.newsroom.models import Access, Article, Source
+from masthead.newsroom.preview import token_for
 from masthead.wire.models import Feed
 from masthead.wire.push_signing import SIGNATURE_HEADER, TIMESTAMP_HEADER
 from tests.factories import (
@@ -110,6 +111,8 @@ ROUTES = (
     Route("site:article", "story/<slug:slug>/", real=("stories",), examples=60),
     # A metered story's face, which an ESI edge includes in the story's shared shell.
     Route("site:article-face", "story/<slug:slug>/face/", real=("stories",), examples=40),
+    # A story's private preview: a signed token (a draft's, a killed one's, an expired one).
+    Route("site:preview", "preview/<signed:token>/", real=("preview tokens",), examples=40),
     Route(
         "site:search",
         "search/",
@@ -790,6 +793,10 @@ def content(settings, django_capture_on_commit_callbacks) -> Iterator[Content]:
                 "set-password",
             ),
             "reset uids": (uidb64,),
+            "preview tokens": (
+                *(token_for(a) for a in stories),
+                token_for(stories[0], hours=-1),
+            ),
         },
         reset_link=f"/accounts/password/reset/{uidb64}/{reset_token}/",
     )

@@ -24,6 +24,7 @@ from masthead.newsroom.actions.editorial import (
     EditArticleAction,
     EmbargoArticleAction,
     KillArticleAction,
+    MissingByline,
     PublishLocalStoryAction,
     Relations,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "EditArticleAction",
     "EmbargoArticleAction",
     "KillArticleAction",
+    "MissingByline",
     "PublishArticleAction",
     "PublishLocalStoryAction",
     "Relations",

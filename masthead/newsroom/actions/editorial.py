@@ -331,6 +331,10 @@ def settle_status(article: Article, now: dt.datetime, *, republish: bool = False
             article.updated_at = now
 
 
+class MissingByline(ActionError):
+    """Staff copy sent to review or to readers without an author (the form's authors field)."""
+
+
 def require_byline(article: Article, relations: Relations) -> None:
     """Our own reporting goes to review or to readers only with a byline (an author)."""
     if article.status in (Article.Status.DRAFT, Article.Status.KILLED, Article.Status.UNPUBLISHED):
@@ -342,7 +346,7 @@ def require_byline(article: Article, relations: Relations) -> None:
     else:
         has_author = bool(article.pk) and article.authorships.exists()
     if not has_author:
-        raise ActionError("staff copy needs a byline: add at least one author")
+        raise MissingByline("staff copy needs a byline: add at least one author")
 
 
 def stale_message(current: Article) -> str:
