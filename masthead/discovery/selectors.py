@@ -10,9 +10,17 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from masthead.discovery.models import RelatedTerms
 from masthead.discovery.popular import popular_ids
@@ -93,18 +101,27 @@ def related_block(
     """
     topical = related_articles(article, limit=size)
     if len(topical) >= minimum:
-        return RelatedBlock(topical=topical)
+        return _with_tags(RelatedBlock(topical=topical))
     section = article.section
-    return RelatedBlock(
-        topical=topical,
-        more=_more_stories(
-            article,
-            count=size - len(topical),
-            exclude=topical,
-            avoid={a.pk for a in avoid},
-        ),
-        more_label=f"More in {section.name}" if section is not None else "More stories",
+    return _with_tags(
+        RelatedBlock(
+            topical=topical,
+            more=_more_stories(
+                article,
+                count=size - len(topical),
+                exclude=topical,
+                avoid={a.pk for a in avoid},
+            ),
+            more_label=f"More in {section.name}" if section is not None else "More stories",
+        )
     )
+
+
+def _with_tags(block: RelatedBlock) -> RelatedBlock:
+    """Each linked story's tags, which the block shows under it ("Europe | Politics"), in one
+    query for the block (the block is cached whole, tags with it)."""
+    prefetch_related_objects([*block.topical, *block.more], "tags")
+    return block
 
 
 def _more_stories(
@@ -176,30 +193,16 @@ def _shared(through: type[models.Model], column: str, ids: list[int]) -> Coalesc
     return Coalesce(Subquery(counted), Value(0))
 
 
-def popular_articles(*, limit: int = 5, exclude: Article | None = None) -> list[Article]:
-    """Most-read stories by decayed count; the newest fill the block until enough are read.
+def popular_articles(*, limit: int = 5, exclude_ids: Collection[int] = ()) -> list[Article]:
+    """The most-read visible stories by decayed count (reads of the last days, each half-life
+    worth half), leaving out `exclude_ids` (what the page already shows beside the block).
 
-    Always two queries (ranking, stories), whether or not anything has been read.
+    Only stories readers have read: filled with the newest, the block repeated Top Stories
+    beside it; with nothing read yet it is empty, and the page says so. Two queries (the
+    ranking, the stories), one when nothing is ranked.
     """
-    exclude_ids = [exclude.pk] if exclude is not None else []
     ranked = popular_ids(limit=limit, exclude_ids=exclude_ids)
-    now = timezone.now()
-    newest = (
-        Article.objects.published(now)
-        .exclude(pk__in=exclude_ids)
-        .newest_first()
-        .values("pk")[:limit]
-    )
-    found = {
-        a.pk: a
-        for a in Article.objects.published(now)
-        .filter(Q(pk__in=ranked) | Q(pk__in=newest))
-        .for_listing()
-    }
-    stories = [found[pk] for pk in ranked if pk in found]
-    fill = sorted(
-        (a for pk, a in found.items() if pk not in ranked),
-        key=lambda a: (a.published_at, a.pk),
-        reverse=True,
-    )
-    return (stories + fill)[:limit]
+    if not ranked:
+        return []
+    found = Article.objects.published().filter(pk__in=ranked).for_listing().in_bulk()
+    return [found[pk] for pk in ranked if pk in found]

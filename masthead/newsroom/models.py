@@ -95,6 +95,12 @@ class Source(models.Model):
         help_text='E.g. "™ & © {year} Cable News Network, Inc."; {year} is the publication year.',
     )
     url = models.URLField(blank=True)
+    dateline_agency = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text='In the dateline, as papers print it: "Brussels, Belgium (CNN) —". Blank for '
+        "our own reporting; for a wire, blank prints the source's name.",
+    )
     default_access = models.CharField(max_length=20, choices=Access.choices, blank=True)
     index_policy = models.CharField(
         max_length=10, choices=IndexPolicy.choices, default=IndexPolicy.INDEX
@@ -108,6 +114,13 @@ class Source(models.Model):
 
     def copyright_for(self, year: int) -> str:
         return self.copyright_template.replace("{year}", str(year))
+
+    @property
+    def agency(self) -> str:
+        """Who the dateline credits: the wire's short name; none for our own stories."""
+        if self.kind == self.Kind.STAFF:
+            return ""
+        return self.dateline_agency or self.name
 
 
 class Author(models.Model):

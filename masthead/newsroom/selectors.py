@@ -52,11 +52,14 @@ def front(
     return [*pinned, *fill]
 
 
-def local_stories(*, limit: int = 5, exclude: Article | None = None) -> list[Article]:
+def local_stories(
+    *, limit: int = 5, exclude: Article | None = None, exclude_ids: set[int] | None = None
+) -> list[Article]:
     surrogates.note(surrogates.LOCAL)
     qs = Article.objects.published().local().newest_first().for_listing()
-    if exclude is not None:
-        qs = qs.exclude(pk=exclude.pk)
+    skip = set(exclude_ids or ()) | ({exclude.pk} if exclude is not None else set())
+    if skip:
+        qs = qs.exclude(pk__in=skip)
     return list(qs[:limit])
 
 
@@ -78,9 +81,11 @@ RECENT_WINDOW = 1000
 
 
 def section_blocks(
-    sections: list[Section], *, per_section: int = 4
+    sections: list[Section], *, per_section: int = 4, exclude: set[int] | None = None
 ) -> list[tuple[Section, list[Article]]]:
-    """The newest stories of each section, in a fixed few queries for any number of sections.
+    """The newest stories of each section, in a fixed few queries for any number of sections,
+    each story once on the page: none of `exclude` (shown above on the page), and a story in
+    two sections only in the first block (in the order given).
 
     Two queries rank the newest RECENT_WINDOW visible stories into their sections; when the
     archive is larger than that window, sections left short are ranked by a window function
@@ -96,24 +101,45 @@ def section_blocks(
         Article.objects.published(now).newest_first().values_list("pk", flat=True)[:RECENT_WINDOW]
     )
     order = {pk: i for i, pk in enumerate(recent)}
-    by_section: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    ranked: dict[int, list[tuple[int, int]]] = defaultdict(list)
     rows = through.objects.filter(section_id__in=section_ids, article_id__in=recent).values_list(
         "section_id", "article_id"
     )
     for section_id, article_id in rows:
-        by_section[section_id].append((order[article_id], article_id))
-    for found in by_section.values():
+        ranked[section_id].append((order[article_id], article_id))
+    for found in ranked.values():
         found.sort()
-        del found[per_section:]
-    short = [pk for pk in section_ids if len(by_section.get(pk, [])) < per_section]
+    used = set(exclude or ())
+    by_section = _pick(section_ids, ranked, per_section, used)
+    short = [pk for pk in section_ids if len(by_section[pk]) < per_section]
     if short and len(recent) == RECENT_WINDOW:
-        by_section.update(_ranked_in_sections(short, per_section=per_section, now=now))
+        # Deep enough to still fill each block after the stories shown elsewhere.
+        deeper = _ranked_in_sections(
+            short, per_section=per_section * (len(sections) + 1) + len(used), now=now
+        )
+        for pk in short:
+            ranked[pk] = sorted(deeper.get(pk, []))
+        by_section = _pick(section_ids, ranked, per_section, set(exclude or ()))
     ids = {article_id for rows in by_section.values() for _, article_id in rows}
     articles = Article.objects.filter(pk__in=ids).for_listing().in_bulk()
     return [
-        (section, [articles[a] for _, a in sorted(by_section.get(section.pk, []))])
-        for section in sections
+        (section, [articles[a] for _, a in by_section.get(section.pk, [])]) for section in sections
     ]
+
+
+def _pick(
+    section_ids: list[int],
+    ranked: dict[int, list[tuple[int, int]]],
+    per_section: int,
+    used: set[int],
+) -> dict[int, list[tuple[int, int]]]:
+    """Each section's first `per_section` stories not already used, sections in order."""
+    picked: dict[int, list[tuple[int, int]]] = {}
+    for pk in section_ids:
+        chosen = [row for row in ranked.get(pk, []) if row[1] not in used][:per_section]
+        used.update(article_id for _, article_id in chosen)
+        picked[pk] = chosen
+    return picked
 
 
 def _ranked_in_sections(

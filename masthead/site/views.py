@@ -42,6 +42,14 @@ if TYPE_CHECKING:
     from django.core.paginator import Page, Paginator, _SupportsPagination
 
 
+# The section the Local block already covers (the home page and story pages show no second
+# block of it); the demo and most papers call it so.
+LOCAL_SECTION = "local"
+# Blocks every story page shares are kept this deep, so that each can still show five after
+# leaving out the stories already in the column above it.
+SHARED_DEPTH = 15
+
+
 class PublicPage:
     """Pages every reader gets alike: shared caches may keep them (purged on change)."""
 
@@ -57,15 +65,24 @@ class HomeView(PublicPage, TemplateView):
     template_name = "site/home.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        """The front: the editor's pins lead, then the newest; every block below leaves out
+        what is already on the page, so no story appears twice."""
         context = super().get_context_data(**kwargs)
-        top = selectors.top_stories(limit=5)
-        home_sections = list(Section.objects.filter(on_home=True).exclude(slug="local"))
+        top = selectors.front(None, limit=5)
+        shown = {a.pk for a in top}
+        popular = discovery.popular_articles(limit=5, exclude_ids=shown)
+        shown.update(a.pk for a in popular)
+        local = selectors.local_stories(limit=5, exclude_ids=shown)
+        shown.update(a.pk for a in local)
+        home_sections = list(Section.objects.filter(on_home=True).exclude(slug=LOCAL_SECTION))
         context.update(
             lead=top[0] if top else None,
             top_stories=top[1:],
-            section_blocks=[b for b in selectors.section_blocks(home_sections) if b[1]],
-            local_stories=selectors.local_stories(limit=5),
-            popular_stories=discovery.popular_articles(limit=5),
+            section_blocks=[
+                b for b in selectors.section_blocks(home_sections, exclude=shown) if b[1]
+            ],
+            local_stories=local,
+            popular_stories=popular,
         )
         return context
 
@@ -90,18 +107,35 @@ class ArchiveListView(PublicPage, ListView):
 
 
 class SectionView(ArchiveListView):
+    """A section's front: its lead and top stories (the editor's pins, then the newest), and
+    below them the rest of the section, newest first, in pages."""
+
+    template_name = "site/section.html"
+    front_size = 5
+
     def get_queryset(self) -> QuerySet[Article]:
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
         surrogates.note(surrogates.section_list(self.section.pk))
-        return Article.objects.published().in_section(self.section).newest_first().for_listing()
+        self.front = selectors.front(self.section, limit=self.front_size)
+        return (
+            Article.objects.published()
+            .in_section(self.section)
+            .exclude(pk__in=[a.pk for a in self.front])
+            .newest_first()
+            .for_listing()
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(
+        context = super().get_context_data(
             heading=self.section.name,
             section=self.section,
             description=self.section.description,
             **kwargs,
         )
+        first_page = context["page_obj"] is None or context["page_obj"].number == 1
+        front = self.front if first_page else []
+        context.update(lead=front[0] if front else None, top_stories=front[1:])
+        return context
 
 
 class TagView(ArchiveListView):
@@ -253,33 +287,44 @@ class ArticleView(DetailView):
         # The credit and the wall follow the source's settings.
         surrogates.note(surrogates.source(article.source_id))
         section = article.section
-        # Shared blocks come one longer than shown, so that this story can be left out of a
-        # list every story's page shares.
+        # Shared blocks come deeper than shown (SHARED_DEPTH), so that this story and the
+        # ones already in the column can be left out of lists every story's page shares.
         section_block = (
             _without(
                 blocks.cached(
                     f"section:{section.pk}",
-                    lambda: selectors.section_stories(section, limit=6),
+                    lambda: selectors.section_stories(section, limit=SHARED_DEPTH),
                     stories=_ids,
                 ),
                 article,
+                limit=SHARED_DEPTH,
             )
             if section
             else []
         )
-        related = self.related_block(article, section_block)
+        # Related's filler prefers what the section block would show without it.
+        related = self.related_block(article, section_block[:5])
         popular = blocks.cached(
             "popular",
             _popular,
             stories=_ids,
             timeout=settings.MASTHEAD_POPULAR_FLUSH_SECONDS,  # counts move at each flush
         )
-        local = blocks.cached("local", lambda: selectors.local_stories(limit=6), stories=_ids)
+        local = blocks.cached(
+            "local", lambda: selectors.local_stories(limit=SHARED_DEPTH), stories=_ids
+        )
+        # Each story once in the column, in the order the blocks stand: Related, Popular,
+        # Local, the section. The Local section's block would repeat the Local block.
+        shown = {article.pk, *(a.pk for a in [*related.topical, *related.more])}
+        popular_stories = _unseen(popular, shown)
+        local_stories = _unseen(local, shown)
+        if section is not None and section.slug == LOCAL_SECTION:
+            section_block = []
         context.update(
             related=related,
-            popular_stories=_without(popular, article),
-            local_stories=_without(local, article),
-            section_block=section_block,
+            popular_stories=popular_stories,
+            local_stories=local_stories,
+            section_block=_unseen(section_block, shown, limit=4),
             share_url=self.request.build_absolute_uri(article.get_absolute_url()),
             access=self.access,
         )
@@ -305,10 +350,15 @@ def _without(stories: list[Article], article: Article, limit: int = 5) -> list[A
     return [a for a in stories if a.pk != article.pk][:limit]
 
 
+def _unseen(stories: list[Article], shown: set[int], limit: int = 5) -> list[Article]:
+    """The first `limit` of `stories` not yet on the page; those taken count as shown."""
+    kept = [a for a in stories if a.pk not in shown][:limit]
+    shown.update(a.pk for a in kept)
+    return kept
+
+
 def _popular() -> list[Article]:
-    # The fill is the newest stories: a new one changes the block.
-    surrogates.note(surrogates.TOP)
-    return discovery.popular_articles(limit=6)
+    return discovery.popular_articles(limit=SHARED_DEPTH)
 
 
 class ArticleFaceView(ArticleView):

@@ -91,26 +91,37 @@ def test_it_honours_a_configured_half_life(make_story, frozen, settings):
     assert [a.pk for a in selectors.popular_articles(limit=2)] == [new.pk, old.pk]
 
 
-def test_it_fills_with_the_newest_and_never_shows_killed_stories(make_story, frozen):
+def test_it_shows_only_read_stories_never_the_newest_nor_killed_ones(make_story, frozen):
+    assert selectors.popular_articles(limit=3) == []  # nothing read yet: the page says so
     read_story = make_story(published_at=frozen_hours_ago(30))
     killed = make_story(published_at=frozen_hours_ago(20))
-    newest = make_story(published_at=frozen_hours_ago(1))
+    make_story(published_at=frozen_hours_ago(1))  # the newest, unread
     now_hour = popular.hour_of(dt.datetime.now(dt.UTC).timestamp())
     popular.write_counts({(read_story.pk, now_hour): 5, (killed.pk, now_hour): 50})
     Article.objects.filter(pk=killed.pk).update(status=Article.Status.KILLED)
     ranked = selectors.popular_articles(limit=3)
-    assert [a.pk for a in ranked] == [read_story.pk, newest.pk]
+    assert [a.pk for a in ranked] == [read_story.pk]
+
+
+def test_it_leaves_out_what_the_page_already_shows(make_story, frozen):
+    first, second, third = make_story(), make_story(), make_story()
+    now_hour = popular.hour_of(dt.datetime.now(dt.UTC).timestamp())
+    popular.write_counts(
+        {(first.pk, now_hour): 9, (second.pk, now_hour): 5, (third.pk, now_hour): 2}
+    )
+    shown = selectors.popular_articles(limit=2, exclude_ids={first.pk})
+    assert [a.pk for a in shown] == [second.pk, third.pk]
 
 
 def test_it_reads_popular_in_a_constant_number_of_queries(make_story, frozen):
     stories = [make_story() for _ in range(8)]
     now_hour = popular.hour_of(dt.datetime.now(dt.UTC).timestamp())
     with CaptureQueriesContext(connection) as before:
-        selectors.popular_articles(limit=5, exclude=stories[0])
+        selectors.popular_articles(limit=5, exclude_ids={stories[0].pk})
     popular.write_counts({(s.pk, now_hour): n + 1 for n, s in enumerate(stories)})
     with CaptureQueriesContext(connection) as after:
-        selectors.popular_articles(limit=5, exclude=stories[0])
-    assert len(before) == len(after) == 2  # the ranking, the stories
+        selectors.popular_articles(limit=5, exclude_ids={stories[0].pk})
+    assert (len(before), len(after)) == (1, 2)  # the ranking; then the stories too
 
 
 def test_it_keeps_counts_when_the_database_write_fails(client, make_story, frozen, monkeypatch):

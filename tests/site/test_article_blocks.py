@@ -59,6 +59,8 @@ def story_world():
     unrelated = ArticleFactory(
         source=wire, sections=[business], tags=[markets], headline="Stocks close higher"
     )
+    # In World but on no shared topic: the section block's, Related having all the others.
+    ArticleFactory(source=wire, sections=[world], headline="Harbour pilots vote to strike")
     local_story = ArticleFactory(
         source=StaffSourceFactory(),
         is_local=True,
@@ -102,11 +104,24 @@ def test_it_fills_the_local_block_with_staff_stories_only(client, story_world):
     assert "Interconnector" not in local
 
 
-def test_it_lists_the_section_block_without_the_story_itself(client, story_world):
+def test_it_lists_the_section_block_without_the_story_itself_or_relateds(client, story_world):
     html = client.get(story_world["article"].get_absolute_url()).content.decode()
     section = block(html, "section")
-    assert f"Interconnector follow-up: {FOLLOW_UPS[4]}" in section
-    assert "Interconnector talks stall" not in section
+    assert "Harbour pilots vote to strike" in section
+    assert "Interconnector" not in section  # the story itself, and Related's five
+
+
+def test_it_shows_each_story_once_in_the_column(client, story_world):
+    html = client.get(story_world["article"].get_absolute_url()).content.decode()
+    side = html[html.index('class="article-layout__side"') :]
+    links = re.findall(r'<a href="(/story/[^"]+)">', side)
+    assert links and len(links) == len(set(links))
+
+
+def test_it_shows_no_second_local_block_on_a_local_story(client, story_world):
+    html = client.get(story_world["local"].get_absolute_url()).content.decode()
+    assert 'id="block-section"' not in html
+    assert "LOCAL · LOCAL" not in html.upper().replace("</A>", "")
 
 
 def test_it_offers_plain_share_links_for_x_facebook_linkedin_email_and_copy(client, story_world):

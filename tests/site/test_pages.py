@@ -101,22 +101,27 @@ def test_it_renders_the_home_front_with_top_stories_sections_local_and_popular(c
         ArticleFactory(
             source=newsroom["wire"], sections=[newsroom["world"]], headline=f"World story {i}"
         )
-        for i in range(3)
+        for i in range(6)
     ]
     us_story = ArticleFactory(
-        source=newsroom["wire"], sections=[newsroom["us"]], headline="A U.S. story"
+        source=newsroom["wire"],
+        sections=[newsroom["us"]],
+        headline="A U.S. story",
+        published_at=timezone.now() - dt.timedelta(hours=6),
     )
     local = ArticleFactory(
         source=newsroom["staff"],
         is_local=True,
         sections=[newsroom["local"]],
         headline="Ferry schedule changes",
+        published_at=timezone.now() - dt.timedelta(hours=7),
     )
     html = client.get("/").content.decode()
     assert 'id="top-stories"' in html
     for a in [*wire, us_story, local]:
-        assert a.headline in html
+        assert html.count(f">{a.headline}</a>") == 1, a.headline  # each story once
     assert re.search(r'<h2 id="block-popular"[^>]*>Popular</h2>', html)
+    assert "Nothing has been read enough yet" in html  # no reads: no fill from the newest
     local_block = re.search(r'<aside class="block block--local".*?</aside>', html, re.S).group(0)
     assert "Ferry schedule changes" in local_block
     assert "World story" not in local_block
@@ -184,20 +189,20 @@ def test_it_paginates_section_pages_newest_first(client, newsroom, settings):
             headline=f"Story number {i:02d}",
             published_at=now - dt.timedelta(hours=i),
         )
-        for i in range(7)
+        for i in range(12)
     ]
     page1 = client.get("/section/us/").content.decode()
     page3 = client.get("/section/us/?page=3").content.decode()
-    assert (
-        page1.index("Story number 00")
-        < page1.index("Story number 01")
-        < page1.index("Story number 02")
-    )
-    assert "Story number 03" not in page1
-    assert "Story number 06" in page3 and "Page 3 of 3" in page3
+    # The front (a lead and four top stories), then the rest of the section in pages.
+    assert 'class="teaser teaser--lead"' in page1
+    order = [page1.index(f"Story number {i:02d}") for i in range(8)]
+    assert order == sorted(order)
+    assert "Story number 08" not in page1
+    assert "Story number 11" in page3 and "Page 3 of 3" in page3
+    assert "Story number 00" not in page3  # the front is on the first page only
     assert 'rel="next"' in page1
     assert client.get("/section/us/?page=9").status_code == 404
-    assert len(stories) == 7
+    assert len(stories) == 12
 
 
 def test_it_lists_a_tags_stories_and_404s_unknown_sections_and_tags(client, newsroom):

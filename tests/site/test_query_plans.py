@@ -51,7 +51,7 @@ def test_it_reads_every_reader_page_through_indexes(
         pytest.skip("the plans checked are SQLite's (the embedded default)")
     settings.MASTHEAD_PAGE_SIZE = 3  # so that fronts have a second page
     with django_capture_on_commit_callbacks(execute=True):
-        data = populate(12)  # and their search entries and Related lists, as after commit
+        data = populate(20)  # and their search entries and Related lists, as after commit
     article, tag = data["articles"][0], data["tags"][1]
     urls = [
         "/",
