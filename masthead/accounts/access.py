@@ -22,7 +22,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
 
-from masthead.accounts import crawlers, meter_store, services
+from masthead.accounts import crawlers, meter_notice, meter_store, services
 from masthead.accounts.meter import AccessDecision, Level, Reader, Reason, decide
 from masthead.accounts.models import MeterRead
 from masthead.lib.net import address_block, client_address
@@ -259,7 +259,10 @@ def check_article_access(
 
 
 def finish_response(request: HttpRequest, response: HttpResponse, access: ArticleAccess) -> None:
-    """Keep reader-dependent pages out of shared caches and hand out the visitor cookie."""
+    """Keep reader-dependent pages out of shared caches, put this reader's meter notice in the
+    face (`meter_notice`: the face itself is shared), and hand out the visitor cookie.
+
+    Every read of a story passes here, its face cached or not, page or ESI fragment."""
     if access.decision.personal:
         # Private: a CDN or proxy must never serve one reader's page (whole or walled) to
         # another; Vary for the browser's own cache across sign-in and sign-out.
@@ -268,6 +271,7 @@ def finish_response(request: HttpRequest, response: HttpResponse, access: Articl
     elif not getattr(getattr(request, "user", None), "is_authenticated", False):
         # A free story, the same for every anonymous reader: shared caches may keep it.
         patch_cache_control(response, public=True)
+    meter_notice.fill(response, access)
     if access._set_cookie:
         response.set_signed_cookie(
             settings.MASTHEAD_METER_COOKIE_NAME,

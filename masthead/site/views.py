@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 
+from masthead.accounts import meter_notice
 from masthead.accounts.access import (
     ArticleAccess,
     Visitor,
@@ -443,6 +444,7 @@ class PreviewView(ArticleView):
         response = self.render_to_response(
             self.get_context_data(banner=preview_banner(article, self.kwargs["token"]))
         )
+        meter_notice.fill(response, self.access)  # the previewer is counted nothing: none
         patch_cache_control(response, private=True, no_store=True)
         response["X-Robots-Tag"] = "noindex, nofollow"
         response["Referrer-Policy"] = "no-referrer"

@@ -155,3 +155,25 @@ def test_it_mails_one_address_a_few_times_an_hour_whoever_asks(reader, settings)
     }
     assert answers == {(302, "/accounts/signup/sent/")}
     assert len(mail.outbox) == 2
+
+
+def test_it_names_the_paper_grammatically_in_its_pages_and_emails(client, reader, settings):
+    """Not "a free The Pacific Ledger account": the name may begin with its own article."""
+    settings.PAPER_NAME = "The Pacific Ledger"
+    sign_up(client)
+    link_mail = mail.outbox[-1]
+    assert link_mail.subject == "Confirm your account with The Pacific Ledger"
+    assert "your free account with The Pacific Ledger for jo@example.org" in link_mail.body
+    page = client.get(LINK.search(link_mail.body).group(1)).content.decode()
+    assert "Create your free account with The Pacific Ledger for" in page
+    sign_up(Client(), email=reader.email)
+    exists = mail.outbox[-1]
+    assert exists.subject == "You already have an account with The Pacific Ledger"
+    assert "create an account with The Pacific Ledger for" in exists.body
+    Client().post("/accounts/password/reset/", {"email": reader.email})
+    reset = mail.outbox[-1]
+    assert reset.subject == "Reset your password for The Pacific Ledger"
+    assert "your account with The Pacific Ledger" in reset.body
+    for message in mail.outbox:
+        assert "a The" not in message.subject + message.body
+        assert "your The" not in message.subject + message.body

@@ -38,7 +38,7 @@ def test_it_meters_n_stories_then_shows_the_wall(client, make_story):
     html = response.content.decode()
     assert not is_whole(response, stories[3])
     assert WALL in html and "Already have an account?" in html
-    assert f"<p>Lead paragraph {stories[3].pk} opens the story" in html  # a quarter
+    assert f"</span> Lead paragraph {stories[3].pk} opens the story" in html  # a quarter
     assert stories[3].dateline in html and stories[3].headline in html
     assert f"Third paragraph of {stories[3].pk}" not in html
     path = stories[3].get_absolute_url()
@@ -322,6 +322,8 @@ def test_it_shows_a_walled_reader_at_most_a_quarter_of_any_corpus_story(client, 
             continue  # free by the paper's rules
         lead = lxml_html.fromstring(response.content).find_class("wall-lead")
         assert len(lead) == 1, article.headline
+        for dateline in lead[0].find_class("dateline"):  # the place, printed before the words
+            dateline.drop_tree()
         shown = len(lead[0].text_content().split())
         assert shown <= total * 0.25, f"{article.headline}: {shown} of {total} words shown"
         checked += 1

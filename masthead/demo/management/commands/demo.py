@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import secrets
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +23,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
+from masthead.demo import live
 from masthead.discovery.tasks import run_pending_refreshes
 from masthead.lib.planner import refresh_planner_statistics
 from masthead.newsroom.actions import Actor, PublishLocalStoryAction
 from masthead.newsroom.models import Access, Author, Section, Source
-from masthead.wire.ingest import ingest_path
+from masthead.wire.ingest import ingest_path, poll_feed
 from masthead.wire.models import Feed
 from masthead.wire.results import IngestSummary
 
@@ -53,6 +56,7 @@ SOURCES: list[dict[str, Any]] = [
         "copyright_template": "™ & © {year} Harbor Light Wire Cooperative (fictional)",
         "default_access": Access.REGISTRATION,
         "index_policy": Source.IndexPolicy.NOINDEX,
+        "dateline_agency": "Harbor Light",
     },
     {
         "slug": "continental-press",
@@ -62,6 +66,7 @@ SOURCES: list[dict[str, Any]] = [
         "copyright_template": "© {year} Continental Press Agency (fictional)",
         "default_access": Access.REGISTRATION,
         "index_policy": Source.IndexPolicy.INDEX,
+        "dateline_agency": "CP",
     },
     {
         "slug": "pacific-ledger",
@@ -83,8 +88,17 @@ class Command(BaseCommand):
         parser.add_argument("--bind", default="127.0.0.1:8000")
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--no-migrate", action="store_true")
+        parser.add_argument(
+            "--release",
+            action="store_true",
+            help="Only release the demo wire's stories that are due (for cron), then exit.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["release"]:
+            for name in live.release_due():
+                self.stdout.write(f"released {name}")
+            return
         if not CONTENT.is_dir():
             raise CommandError(f"Demo content is missing from {CONTENT}.")
         if not options["no_migrate"]:
@@ -92,14 +106,19 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
         sections = self.ensure_sections()
         sources = self.ensure_sources()
+        content = live.prepare(CONTENT)
         totals = {"new": 0, "updated": 0, "killed": 0, "skipped": 0, "errors": 0}
-        files = self.wire_files(sections, sources)
+        files, live_feed = self.wire_files(content, sections, sources)
         for n, (path, feed) in enumerate(files, start=1):
             summary = self.ingest(path, feed)
             for key in totals:
                 totals[key] += getattr(summary, key, 0)
             self.progress(n, len(files), path.name)
-        local = self.load_local(sections, sources["pacific-ledger"])
+        live.release_due()  # what fell due since the first load goes in now
+        summary = poll_feed(live_feed)
+        for key in totals:
+            totals[key] += getattr(summary, key, 0)
+        local = self.load_local(content.local, sections, sources["pacific-ledger"])
         self.stderr.write("")
         self.ensure_newsroom_accounts()
         # Search and Related are refreshed by queued tasks; run them, so the demo ends with an
@@ -116,8 +135,26 @@ class Command(BaseCommand):
         )
         if totals["errors"]:
             raise CommandError("Some demo items failed to ingest; see the ingest log in the admin.")
+        waiting = live.waiting()
+        if waiting:
+            self.stdout.write(
+                f"The demo wire holds {waiting} more fictional stories: one arrives every "
+                f"{int(live.RELEASE_EVERY.total_seconds() // 60)} minutes while the site is "
+                "served (or run `masthead demo --release` from cron)."
+            )
         if options["serve"]:
+            threading.Thread(target=self.keep_releasing, name="demo-wire", daemon=True).start()
             call_command("serve", bind=options["bind"], workers=options["workers"])
+
+    def keep_releasing(self) -> None:
+        """The demo wire's clock, beside the server: the poller (`masthead wire poll --watch`,
+        which `serve` starts) ingests what lands in the drop folder."""
+        while live.waiting():
+            try:
+                live.release_due()
+            except OSError as exc:  # a full disk, a removed data folder: say so, keep going
+                self.stderr.write(f"demo wire: {exc}")
+            time.sleep(30)
 
     def progress(self, n: int, total: int, label: str) -> None:
         if not sys.stderr.isatty():
@@ -151,10 +188,13 @@ class Command(BaseCommand):
         return found
 
     def wire_files(
-        self, sections: dict[str, Section], sources: dict[str, Source]
-    ) -> list[tuple[Path, Feed]]:
+        self, content: live.Content, sections: dict[str, Section], sources: dict[str, Source]
+    ) -> tuple[list[tuple[Path, Feed]], Feed]:
+        """The dated files to load now with their feeds, and the live feed (the drop folder
+        the held-back stories are released into). Every demo feed is enabled: the poller
+        re-reads them (unchanged items are skipped) and ingests each new arrival."""
         files = []
-        for path in sorted((CONTENT / "harbor-light-wire").glob("*.xml")):
+        for path in content.harbor_light:
             feed = self.ensure_feed(
                 slug=f"demo-hlw-{path.stem}",
                 name=f"Harbor Light Wire — {path.stem}",
@@ -167,13 +207,14 @@ class Command(BaseCommand):
             slug="demo-continental-press",
             name="Continental Press (drop folder)",
             source=sources["continental-press"],
-            location="",
+            location=str(content.drop),
             sections=[],
+            poll_interval=60,
         )
         # Version order matters: v1 before v2 of the same story (the file names sort so).
-        for path in sorted((CONTENT / "continental-press").glob("*.json")):
+        for path in content.continental:
             files.append((path, cp_feed))
-        return files
+        return files, cp_feed
 
     def ensure_feed(
         self,
@@ -183,15 +224,18 @@ class Command(BaseCommand):
         source: Source,
         location: str,
         sections: list[Section],
+        poll_interval: int = 300,
     ) -> Feed:
-        feed, created = Feed.objects.get_or_create(
+        feed, created = Feed.objects.update_or_create(
             slug=slug,
-            defaults={
+            defaults={"location": location, "enabled": True},
+            create_defaults={
                 "name": name,
                 "source": source,
                 "location": location,
                 "marks_fiction": True,
-                "enabled": False,
+                "enabled": True,
+                "poll_interval": poll_interval,
             },
         )
         if created and sections:
@@ -231,8 +275,8 @@ class Command(BaseCommand):
                 "(shown once; `masthead changepassword " + username + "` sets another)"
             )
 
-    def load_local(self, sections: dict[str, Section], staff: Source) -> int:
-        stories = json.loads((CONTENT / "local" / "staff-stories.json").read_text("utf-8"))
+    def load_local(self, path: Path, sections: dict[str, Section], staff: Source) -> int:
+        stories = json.loads(path.read_text("utf-8"))
         for story in stories:
             PublishLocalStoryAction(
                 actor=Actor.system("demo loader"),
