@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from masthead.accounts.forms import AdminSignInForm
+from masthead.site import pages
 
 admin.site.site_header = "Masthead newsroom"
 admin.site.site_title = "Masthead"
@@ -13,4 +14,10 @@ urlpatterns = [
     path("wire/", include("masthead.wire.urls")),
     path("", include("masthead.discovery.urls")),
     path("", include("masthead.site.urls")),
+    # The paper's own pages (`PaperPage`), each named by its slug (`get_absolute_url`).
+    path("about/", pages.PaperPageView.as_view(), {"slug": "about"}, name="about"),
+    path("contact/", pages.PaperPageView.as_view(), {"slug": "contact"}, name="contact"),
+    path("privacy/", pages.PaperPageView.as_view(), {"slug": "privacy"}, name="privacy"),
+    path("terms/", pages.PaperPageView.as_view(), {"slug": "terms"}, name="terms"),
+    path("favicon.ico", pages.favicon, name="favicon"),
 ]

@@ -31,6 +31,7 @@ TOP = "top"  # the newest stories of the paper: home's top stories, the main fee
 LOCAL = "local"  # the Local block
 NAV = "nav"  # the page frame: sections in the navigation, the paper's name
 CORRECTIONS = "corrections"  # the paper's corrections page: the newest corrections
+PAGES = "pages"  # the paper's own pages: About, Contact, Privacy, Terms
 
 
 def article(article_id: int) -> str:

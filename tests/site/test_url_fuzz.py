@@ -127,6 +127,12 @@ ROUTES = (
         },
         examples=200,
     ),
+    # The paper's own pages, and the icon browsers ask for.
+    Route("about", "about/"),
+    Route("contact", "contact/"),
+    Route("privacy", "privacy/"),
+    Route("terms", "terms/"),
+    Route("favicon", "favicon.ico"),
     # Discovery: the beacon, robots, sitemaps, feeds.
     Route("discovery:beacon", "b/<int:article_id>.gif", real=("story ids",), examples=60),
     Route("discovery:robots", "robots.txt"),
