@@ -203,9 +203,12 @@ def _story_url(script_prefix: str) -> str:
 
 class Article(models.Model):
     class Status(models.TextChoices):
-        """The workflow: draft -> in review -> scheduled -> published, plus unpublished and
-        killed. Only `PUBLISHED` is ever shown to readers (`visible`); a scheduled story is
-        made published by the worker when its time comes (`masthead.newsroom.schedule`)."""
+        """The workflow: draft -> in review -> scheduled -> published, plus unpublished,
+        spiked and killed. Only `PUBLISHED` is ever shown to readers (`visible`); a scheduled
+        story is made published by the worker when its time comes
+        (`masthead.newsroom.schedule`). Spiked is the wire desk's "not for us": hidden from
+        readers and from the desk's default list, kept (later wire versions leave it spiked),
+        and brought back to review in one click, where a kill is the withdrawal of a story."""
 
         DRAFT = "draft", "Draft"
         REVIEW = "review", "In review"
@@ -213,6 +216,7 @@ class Article(models.Model):
         PUBLISHED = "published", "Published"
         UNPUBLISHED = "unpublished", "Unpublished"
         KILLED = "killed", "Killed / withdrawn"
+        SPIKED = "spiked", "Spiked"
 
     headline = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True)
@@ -293,6 +297,10 @@ class Article(models.Model):
         blank=True,
         help_text="Fields an editor changed; later wire updates leave them alone.",
     )
+    # For each locked field, what the wire last sent for it (the story keeps the editor's):
+    # a newer version is put to the desk as a `WireChange` only when the wire changed it, not
+    # each time it repeats the text the editor already replaced.
+    wire_locked_values = models.JSONField(default=dict, blank=True)
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
     )
@@ -646,3 +654,48 @@ class FrontPin(models.Model):
     def __str__(self) -> str:
         where = self.section.name if self.section_id and self.section else "Home"
         return f"{where} #{self.slot}: {self.article_id}"
+
+
+class WireChange(models.Model):
+    """What a newer wire version changed in a field an editor had changed on the story: the
+    story keeps the paper's text until an editor takes the wire's (`TakeWireChangeAction`) or
+    leaves it (`LeaveWireChangeAction`), so the paper's edits are never overwritten silently.
+    Written by `UpdateFromWireAction`; one pending change per field, the newest wire value's."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for the desk"
+        TAKEN = "taken", "Taken"
+        LEFT = "left", "Left"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="wire_changes")
+    wire_version = models.PositiveIntegerField(null=True, blank=True)
+    # One of `actions.WIRE_FIELDS`, or "sections", "tags", "bylines".
+    field = models.CharField(max_length=40)
+    # As JSON (`actions.base.story_value`): text, a time in ISO form, a list of names.
+    current_value = models.JSONField(null=True, blank=True, help_text="The paper's, at arrival.")
+    wire_value = models.JSONField(null=True, blank=True)
+    arrived_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="wire_changes_decided",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    actor = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["arrived_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "field"],
+                condition=Q(state="pending"),
+                name="wirechange_one_pending_per_field",
+            )
+        ]
+        indexes = [models.Index(fields=["article", "state"], name="wirechange_article_state")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.field} ({self.state})"

@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 
 from masthead.lib.admin import CheckedAdmin
 from masthead.newsroom.admin import add_article_inline
+from masthead.wire import desk  # noqa: F401 - registers the wire desk's pages
 from masthead.wire.charts import activity_chart
 from masthead.wire.models import Feed, IngestLog, NearDuplicate
 
@@ -26,10 +27,11 @@ class FeedAdmin(admin.ModelAdmin):
         "source",
         "enabled",
         "poll_interval",
+        "on_arrival",
         "last_polled_at",
         "marks_fiction",
     ]
-    list_filter = ["enabled", "format", "marks_fiction"]
+    list_filter = ["enabled", "on_arrival", "format", "marks_fiction"]
     search_fields = ["name", "location"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["default_sections", "default_tags"]

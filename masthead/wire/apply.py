@@ -389,6 +389,7 @@ def _content(item: WireItem, context: RunContext, text: CleanText) -> actions.Wi
         content_hash=item.content_hash,
         published_at=published_at,
         publish=publish,
+        hold=feed is not None and feed.on_arrival == Feed.OnArrival.HOLD,
         cache=context.cache,
     )
 

@@ -21,6 +21,10 @@ from masthead.newsroom.models import Article, Section, Source, Tag
 class Feed(models.Model):
     """A configured wire feed: a file, a drop folder, an HTTP URL, or a push endpoint."""
 
+    class OnArrival(models.TextChoices):
+        PUBLISH = "publish", "Publish on arrival"
+        HOLD = "hold", "Hold for the desk"
+
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True, help_text="Used in the push URL.")
     location = models.CharField(
@@ -62,6 +66,13 @@ class Feed(models.Model):
     )
     marks_fiction = models.BooleanField(
         default=False, help_text="Stories from this feed are demo fiction, not news."
+    )
+    on_arrival = models.CharField(
+        max_length=10,
+        choices=OnArrival.choices,
+        default=OnArrival.PUBLISH,
+        help_text="Hold: each new story waits in review on the wire desk until an editor "
+        "publishes it. Embargoed and withheld copy is held either way.",
     )
     last_polled_at = models.DateTimeField(null=True, blank=True)
     # Set while one worker polls the feed (`claim_poll`), so that workers on several machines
@@ -213,6 +224,17 @@ class NearDuplicate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} ≈ {self.other_id} ({self.similarity:.0%})"
+
+
+class WireStory(Article):
+    """The wire desk's view of the newsroom's stories (`masthead.wire.desk`): wire copy only,
+    newest arrival first. A proxy, so the desk has its own page in the back office while every
+    change still goes through the newsroom's actions."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "wire desk"
+        verbose_name_plural = "wire desk"
 
 
 class UsedPushSignature(models.Model):

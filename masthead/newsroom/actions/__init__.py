@@ -18,6 +18,12 @@ from masthead.newsroom.actions.base import (
     may_publish,
     snapshot,
 )
+from masthead.newsroom.actions.desk import (
+    LeaveWireChangeAction,
+    SpikeArticleAction,
+    TakeWireChangeAction,
+    UnspikeArticleAction,
+)
 from masthead.newsroom.actions.editorial import (
     ApplyCorrectionAction,
     CreateArticleAction,
@@ -54,6 +60,7 @@ __all__ = [
     "EditArticleAction",
     "EmbargoArticleAction",
     "KillArticleAction",
+    "LeaveWireChangeAction",
     "MissingByline",
     "PublishArticleAction",
     "PublishLocalStoryAction",
@@ -61,8 +68,11 @@ __all__ = [
     "RestoreRevisionAction",
     "ReturnToDraftAction",
     "StaleEdit",
+    "SpikeArticleAction",
     "SubmitForReviewAction",
+    "TakeWireChangeAction",
     "UnpublishArticleAction",
+    "UnspikeArticleAction",
     "UpdateFromWireAction",
     "WireContent",
     "create_killed_placeholder",

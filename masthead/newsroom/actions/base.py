@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -137,6 +138,25 @@ def snapshot(article: Article) -> dict[str, Any]:
         data["tags"] = list(article.tags.values_list("slug", flat=True))
         data["bylines"] = article.byline_names
     return data
+
+
+def story_value(article: Article, name: str) -> Any:
+    """One wire-lockable field of a stored story as JSON, the form a `WireChange` keeps and
+    compares: text as it is, a time in ISO form, sections as slugs (the main one first), tags
+    and bylines as names."""
+    if name == "sections":
+        slugs = sorted(article.sections.values_list("slug", flat=True))
+        main = article.section.slug if article.section_id and article.section else None
+        return [main, *(s for s in slugs if s != main)] if main in slugs else slugs
+    if name == "tags":
+        return sorted(article.tags.values_list("name", flat=True))
+    if name == "bylines":
+        return [a.author.name for a in article.authorships.select_related("author")]
+    return json_value(getattr(article, name))
+
+
+def json_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.datetime) else value
 
 
 def revise(article: Article, reason: str, actor: Actor) -> None:

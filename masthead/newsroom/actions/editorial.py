@@ -25,6 +25,7 @@ from masthead.newsroom.actions.base import (
     record_transition,
     require,
     revise,
+    story_value,
 )
 from masthead.newsroom.actors import Actor
 from masthead.newsroom.models import (
@@ -221,6 +222,9 @@ class EditArticleAction:
 
     `opened_at` is the story's `modified` when the editor's form was opened: if anyone (an
     editor, the wire) has saved it since, the save is refused (`StaleEdit`), never merged over.
+
+    `from_wire` names fields this edit takes from the wire (the desk's "take" of a
+    `WireChange`): they are unlocked instead, so later wire versions apply to them again.
     """
 
     def __init__(
@@ -233,9 +237,11 @@ class EditArticleAction:
         corrections: Iterable[str] = (),
         opened_at: dt.datetime | None = None,
         reason: str = "editor edit",
+        from_wire: Iterable[str] = (),
     ):
         self.article = article  # carrying the edited values, not yet saved
         self.changed = set(changed)
+        self.from_wire = set(from_wire)
         self.actor = actor
         self.relations = relations or Relations()
         self.corrections = [n.strip() for n in corrections if n.strip()]
@@ -278,11 +284,7 @@ class EditArticleAction:
             settle_status(article, now, republish=previous.status == Article.Status.UNPUBLISHED)
         require_byline(article, self.relations)
         if article.wire_guid:
-            locked = set(article.editor_locked_fields or [])
-            locked.update(f for f in self.changed if f in WIRE_FIELDS or f in LOCKABLE_RELATIONS)
-            if "section" in self.changed:
-                locked.add("sections")
-            article.editor_locked_fields = sorted(locked)
+            _lock_edited(article, previous, self.changed, unlock=self.from_wire)
         revise(
             previous,
             "kill" if killing else "correction" if correcting else self.reason,
@@ -301,6 +303,26 @@ class EditArticleAction:
         if change:
             notify(article, change)
         return article
+
+
+def _lock_edited(
+    article: Article, previous: Article, changed: set[str], *, unlock: set[str]
+) -> None:
+    """Lock the wire fields an editor changed against later wire versions, remembering what
+    the wire had sent for each newly locked one (the stored value, before this edit): a later
+    version is put to the desk only where the wire changes it again."""
+    # The row's, as locked (and the copy's, which a caller may have set by hand).
+    was_locked = set(previous.editor_locked_fields or []) | set(article.editor_locked_fields or [])
+    edited = {f for f in changed if f in WIRE_FIELDS or f in LOCKABLE_RELATIONS}
+    if "section" in changed:
+        edited.add("sections")
+    remembered = dict(previous.wire_locked_values or {})
+    for name in sorted(edited - was_locked - unlock):
+        remembered[name] = story_value(previous, name)
+    for name in unlock:
+        remembered.pop(name, None)
+    article.editor_locked_fields = sorted((was_locked | edited) - unlock)
+    article.wire_locked_values = remembered
 
 
 def change_between(old: str, new: str, *, correcting: bool = False) -> str:

@@ -14,15 +14,25 @@ from masthead.lib.inserts import insert_instance, insert_rows
 from masthead.newsroom.actions.base import (
     ADD,
     CHANGE,
+    LOCKABLE_RELATIONS,
     ActionError,
     checked,
+    json_value,
     notify,
     record_transition,
     require,
     revise,
+    story_value,
 )
 from masthead.newsroom.actors import Actor
-from masthead.newsroom.models import Article, Authorship, Section, Source, StatusChange
+from masthead.newsroom.models import (
+    Article,
+    Authorship,
+    Section,
+    Source,
+    StatusChange,
+    WireChange,
+)
 from masthead.newsroom.services import (
     authors_named,
     set_authors,
@@ -46,6 +56,8 @@ class WireContent:
     content_hash: str = ""
     published_at: dt.datetime | None = None
     publish: bool = True  # False: held as a draft (withheld, or embargoed with no time)
+    # The feed holds its copy for the desk: a new story waits in review, not live.
+    hold: bool = False
     # A slug the caller already knows is free (the wire checks a whole file's in one query);
     # blank: found here. A slug taken meanwhile fails the unique constraint, not silently.
     slug: str = ""
@@ -76,7 +88,7 @@ class CreateFromWireAction:
             source=self.source,
             section=c.sections[0] if c.sections else None,
             slug=c.slug or unique_slug(c.fields["headline"]),
-            status=Article.Status.PUBLISHED if c.publish else Article.Status.DRAFT,
+            status=_arrival_status(c),
             published_at=c.published_at or timezone.now(),
             wire_guid=c.wire_guid,
             wire_version=c.wire_version,
@@ -103,9 +115,17 @@ class CreateFromWireAction:
                 ],
                 cursor=cursor,
             )
-        if c.publish:
+        if article.status == Article.Status.PUBLISHED:
             notify(article, "published")
         return article
+
+
+def _arrival_status(c: WireContent) -> str:
+    """Live when the wire says it may run, unless its feed holds copy for the desk (in review:
+    waiting for an editor's decision); held as a draft when the wire withholds it."""
+    if not c.publish:
+        return Article.Status.DRAFT
+    return Article.Status.REVIEW if c.hold else Article.Status.PUBLISHED
 
 
 class UpdateFromWireAction:
@@ -137,15 +157,20 @@ class UpdateFromWireAction:
         article, c = self.article, self.content
         revise(article, self.reason, self.actor)
         locked = set(article.editor_locked_fields or [])
+        if locked:
+            _put_to_desk(article, c, locked, self.actor)
         for name, value in c.fields.items():
             if name not in locked:
                 setattr(article, name, value)
         was_visible = article.status == Article.Status.PUBLISHED
         old = article.status
         # The wire moves its story between held (draft) and live; a status an editor gave it
-        # (in review, scheduled, unpublished) is the paper's decision, which an update keeps.
-        if old in (Article.Status.DRAFT, Article.Status.PUBLISHED):
+        # (in review, scheduled, unpublished, spiked) is the paper's decision, which an update
+        # keeps. A held feed's story released by the wire goes to the desk, not live.
+        if old == Article.Status.PUBLISHED:
             article.status = Article.Status.PUBLISHED if c.publish else Article.Status.DRAFT
+        elif old == Article.Status.DRAFT:
+            article.status = _arrival_status(c)
         article.wire_version = c.wire_version
         article.wire_version_at = c.wire_version_at
         article.content_hash = c.content_hash
@@ -154,13 +179,61 @@ class UpdateFromWireAction:
         article.save()
         _apply_relations(article, c, locked=locked)
         record_transition(article, old, article.status, self.actor, note=self.reason)
-        if not c.publish and was_visible:
+        is_visible = article.status == Article.Status.PUBLISHED
+        if was_visible and not is_visible:
             notify(article, "unpublished")
-        elif c.publish and not was_visible:
+        elif is_visible and not was_visible:
             notify(article, "published")
         else:
             notify(article, "updated")
         return article
+
+
+def _put_to_desk(article: Article, c: WireContent, locked: set[str], actor: Actor) -> None:
+    """For each field an editor changed, a pending `WireChange` when this version changed it:
+    the story keeps the paper's value, the desk shows the wire's for an editor to take or
+    leave. A field the wire sends as it did before is no news (the editor already replaced
+    that text); one where the wire now agrees with the paper needs no decision."""
+    remembered = dict(article.wire_locked_values or {})
+    now = timezone.now()
+    for name in sorted(locked):
+        if name in c.fields:
+            wire = json_value(c.fields[name])
+        elif name in LOCKABLE_RELATIONS:
+            wire = _wire_relation(name, c)
+        else:
+            continue
+        if name in remembered and remembered[name] == wire:
+            continue
+        remembered[name] = wire
+        current = story_value(article, name)
+        pending = WireChange.objects.filter(
+            article=article, field=name, state=WireChange.State.PENDING
+        )
+        if wire == current:
+            pending.delete()
+            continue
+        # Only the newest wire value matters: an older one still waiting is replaced.
+        values = {
+            "wire_version": c.wire_version,
+            "current_value": current,
+            "wire_value": wire,
+            "arrived_at": now,
+            "actor": actor.label,
+        }
+        if not pending.update(**values):
+            WireChange.objects.create(article=article, field=name, **values)
+    article.wire_locked_values = remembered
+
+
+def _wire_relation(name: str, c: WireContent) -> list[str]:
+    """A relation as the wire sends it, in `story_value`'s form."""
+    if name == "sections":
+        slugs = list(dict.fromkeys(s.slug for s in c.sections))
+        return slugs[:1] + sorted(slugs[1:])
+    if name == "tags":
+        return sorted(t.name for t in tags_named(c.tags, cache=c.cache))
+    return [a.name for a in authors_named(c.bylines, cache=c.cache)]
 
 
 def create_killed_placeholder(
