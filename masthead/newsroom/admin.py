@@ -39,6 +39,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django_prose_editor.fields import ProseEditorFormField
 
 from masthead.lib.admin import CheckedAdmin
@@ -181,7 +182,10 @@ BODY_EXTENSIONS: dict[str, Any] = {
     "Heading": {"levels": [2, 3]},
     "Bold": True,
     "Italic": True,
-    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    # No autolink: Tiptap makes a link "inclusive" when it autolinks, so every word typed
+    # after a link at the end of a line went into the link. Links come from Ctrl+K, the
+    # toolbar, or a URL pasted over the words.
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"], "autolink": False},
     "BulletList": True,
     "OrderedList": True,
     "ListItem": True,
@@ -204,6 +208,12 @@ _OFFICE_CONDITIONAL = re.compile(
 _SAME_MARK = {"<b>": "<strong>", "</b>": "</strong>", "<i>": "<em>", "</i>": "</em>"}
 _BETWEEN_TAGS = re.compile(r">\s+<")
 _EMPTY_BLOCK = re.compile(r"^<(\w+)></\1>$")
+# What the editor and a Word paste leave that readers should not get: the link dialog's empty
+# title, Word's `<o:p>&nbsp;</o:p>` at a paragraph's end, and its blank-line paragraphs.
+_EMPTY_TITLE = re.compile(r'\stitle=""')
+_SPACE = r"(?:&nbsp;|&#160;|\u00a0|\s|<br>)"
+_TRAILING_SPACE = re.compile(rf"{_SPACE}+</p>")
+_BLANK_PARAGRAPH = re.compile(rf"<p>{_SPACE}*</p>")
 
 
 def without_office_markup(html: str) -> str:
@@ -214,11 +224,13 @@ def without_office_markup(html: str) -> str:
 
 def comparable_body(html: str) -> str:
     """A body as the sanitiser leaves it, with the differences the editor's own serialising
-    makes (b for strong, whitespace between blocks) ironed out: opening a wire story and saving
+    makes (b for strong, whitespace between blocks) and the residue of its dialogs and of a
+    Word paste (an empty title, blank paragraphs) ironed out: opening a wire story and saving
     it untouched must not count as an edit, which would lock its body against wire updates."""
     text = _BETWEEN_TAGS.sub("><", clean_html(html or "").strip())
     for old, new in _SAME_MARK.items():
         text = text.replace(old, new)
+    text = _BLANK_PARAGRAPH.sub("", _TRAILING_SPACE.sub("</p>", _EMPTY_TITLE.sub("", text)))
     return "" if _EMPTY_BLOCK.match(text) else text
 
 
@@ -370,6 +382,13 @@ class ArticleAdminForm(forms.ModelForm):
                 a.author_id for a in article.authorships.order_by("position", "pk")
             ]
             self.initial["opened_at"] = article.modified.isoformat()
+            if "sections" in self.fields and article.section_id is not None:
+                # "Also in" lists the others: the main section is always one of the story's
+                # sections (the action adds it), and showing it chosen here read as a second
+                # listing, and removing it as a way out of the section it leads.
+                self.initial["sections"] = [
+                    s.pk for s in article.sections.all() if s.pk != article.section_id
+                ]
             if "body" in self.fields and not self.rich_editor_can_hold(article.body):
                 self.fields["body"] = forms.CharField(
                     required=False,
@@ -517,6 +536,9 @@ class ArticleAdmin(NewsroomAdmin):
         "status_summary",
         "preview",
         "history",
+        "byline_in_order",
+        "body_as_read",
+        "also_in",
         "corrected_at",
         "kill_reason",
         "killed_at",
@@ -563,7 +585,7 @@ class ArticleAdmin(NewsroomAdmin):
             url,
             url,
             url,
-            settings.MASTHEAD_PREVIEW_HOURS,
+            f"{settings.MASTHEAD_PREVIEW_HOURS:g}",  # 72, not 72.0
         )
 
     @admin.display(description="History")
@@ -576,6 +598,27 @@ class ArticleAdmin(NewsroomAdmin):
                 continue
             links.append(format_html('<a href="{}">{}</a>', url, label))
         return format_html_join(" · ", "{}", ((link,) for link in links)) or "–"
+
+    # The read-only page (someone else holds the story, or a reporter's story past draft) shows
+    # these in place of the fields: the stock display lists authors by name, not in byline
+    # order, the body as its markup, and the main section again under "Also in".
+
+    @admin.display(description="Byline")
+    def byline_in_order(self, obj: Article) -> str:
+        authorships = obj.authorships.select_related("author").order_by("position", "pk")
+        return ", ".join(a.author.name for a in authorships) or "–"
+
+    @admin.display(description="Body")
+    def body_as_read(self, obj: Article) -> str:
+        # Every write stores the body sanitised; it goes through the sanitiser again all the
+        # same, since it is shown as HTML.
+        body = mark_safe(clean_html(obj.body or ""))  # noqa: S308 (sanitised just now)
+        return format_html('<div class="readonly-body">{}</div>', body) if body else "–"
+
+    @admin.display(description="Also in")
+    def also_in(self, obj: Article) -> str:
+        others = [s.name for s in obj.sections.all() if s.pk != obj.section_id]
+        return ", ".join(others) or "–"
 
     # Who may do what: the actions' own rule, so the admin never shows a form they refuse.
 
@@ -606,11 +649,17 @@ class ArticleAdmin(NewsroomAdmin):
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         editable = obj is None or self.has_change_permission(request, obj)
         publisher = self.publisher(request)
-        main = (*MAIN_FIELDS, "opened_at") if editable else MAIN_FIELDS
+        if editable:
+            main: tuple[str, ...] = (*MAIN_FIELDS, "opened_at")
+            placement: tuple[str, ...] = ("section", "sections", "tags")
+        else:
+            shown = {"authors": "byline_in_order", "body": "body_as_read"}
+            main = tuple(shown.get(name, name) for name in MAIN_FIELDS)
+            placement = ("section", "also_in", "tags")
         fieldsets: list[tuple[str | None, dict[str, Any]]] = [(None, {"fields": main})]
         if obj is not None:
             fieldsets.append(("Status", {"fields": ("status_summary", "preview", "history")}))
-        fieldsets.append(("Placement", {"fields": ("section", "sections", "tags")}))
+        fieldsets.append(("Placement", {"fields": placement}))
         timing = ("published_at", *EDITOR_PUBLISHING) if publisher else ("published_at",)
         fieldsets.append(("Timing and access" if publisher else "Timing", {"fields": timing}))
         credit = ("source", "is_local", *CREDIT_FIELDS)
@@ -703,7 +752,9 @@ class ArticleAdmin(NewsroomAdmin):
         return reverse("admin:newsroom_article_lock", args=[article.pk])
 
     def lock_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        """POST only: the open page's heartbeat (JSON), or "Take over" (back to the form)."""
+        """POST only: the open page's heartbeat (JSON), "Take over" (back to the form), or
+        "release" (the page's beacon as it closes: the story is free at once, not when the
+        lock lapses)."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         article = self.get_object(request, unquote(object_id))
@@ -711,6 +762,9 @@ class ArticleAdmin(NewsroomAdmin):
             raise Http404
         if not self.may_change(request, article):
             raise PermissionDenied
+        if "release" in request.POST:
+            locks.release(article, request.user)
+            return HttpResponse(status=204)
         if "take_over" in request.POST:
             previous = locks.held_by_other(article, request.user)
             locks.acquire(article, request.user, take_over=True)
@@ -871,6 +925,10 @@ class ArticleAdmin(NewsroomAdmin):
     def response_change(self, request: HttpRequest, obj: Any) -> HttpResponse:
         if getattr(request, REFUSAL, None) is not None:
             return self.change_view(request, quote(str(obj.pk)))
+        if "_continue" not in request.POST:
+            # Saved and gone (to the list, or a step that ends the reporter's part): the
+            # story is free for the next editor now, not when the lock lapses.
+            locks.release(obj, request.user)
         return super().response_change(request, obj)
 
     # Bulk steps: each story through its action; refusals listed, not fatal.

@@ -80,6 +80,7 @@ def test_it_shows_a_second_editor_who_holds_the_story_and_lets_them_take_over(an
     bob_form = response.content.decode()
     assert 'name="_save"' in bob_form and "Being edited by" not in bob_form
     bob_saves = form_data(story, headline="Bob's headline", opened_at=opened_at(bob_form))
+    bob_saves["_continue"] = "Save and keep editing"  # Bob still holds it (a plain save frees it)
     assert bob.post(change_url(story), bob_saves).status_code == 302
 
     ann_saves = form_data(story, headline="Ann's headline", opened_at=opened_at(ann_form))

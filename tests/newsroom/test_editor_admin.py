@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
+from masthead.newsroom import locks
 from masthead.newsroom.models import Article, Source
 from tests.factories import (
     ArticleFactory,
@@ -431,3 +432,72 @@ def test_it_finds_authors_for_the_byline_field(client, reporter):
     )
     assert response.status_code == 200
     assert [r["text"] for r in response.json()["results"]] == ["Rita Ross"]
+
+
+# Found in a real browser (tests/newsroom/test_editor_browser.py).
+
+
+def test_it_frees_the_story_when_a_save_leaves_the_form(client, reporter, editor):
+    author = AuthorFactory(name="Rita Ross", user=reporter)
+    story = draft(created_by=reporter)
+    story.authorships.create(author=author, position=0)
+    client.force_login(reporter)
+    client.get(change_url(story))
+    client.post(change_url(story), edit_data(story, _continue="Save and keep editing"))
+    assert locks.holder(story).user == reporter  # still writing
+    story.refresh_from_db()
+    client.get(change_url(story))
+    response = client.post(change_url(story), edit_data(story, _submit="Submit for review"))
+    assert response.status_code == 302
+    # Submitted and gone: the editor opening it next gets the story, not "Being edited by".
+    assert locks.holder(story) is None
+    client.force_login(editor)
+    assert "Being edited by" not in page(client.get(change_url(story)))
+
+
+def test_it_frees_the_story_when_its_page_closes(client, editor):
+    story = draft(created_by=editor)
+    client.force_login(editor)
+    client.get(change_url(story))
+    lock_url = reverse("admin:newsroom_article_lock", args=[story.pk])
+    assert client.post(lock_url, {"release": "1"}).status_code == 204
+    assert locks.holder(story) is None
+
+
+def test_it_lists_only_the_other_sections_under_also_in(client, editor):
+    local, world = SectionFactory(name="Local"), SectionFactory(name="World")
+    story = draft(created_by=editor, section=local, sections=[local, world])
+    client.force_login(editor)
+    form = client.get(change_url(story)).context["adminform"].form
+    assert list(form.initial["sections"]) == [world.pk]
+    data = edit_data(story, sections=[world.pk])  # as the page posts it
+    assert "sections" not in type(form)(data=data, instance=story).changed_data
+    client.post(change_url(story), data)
+    assert set(story.sections.all()) == {local, world}  # the main one is still listed
+
+
+def test_it_shows_a_read_only_story_as_it_reads(client, reporter, other_reporter):
+    first, second = AuthorFactory(name="Zoe Zane"), AuthorFactory(name="Abe Able")
+    story = draft(created_by=other_reporter, body="<p>One <strong>bold</strong> claim.</p>")
+    story.authorships.create(author=first, position=0)
+    story.authorships.create(author=second, position=1)
+    client.force_login(reporter)
+    html = page(client.get(change_url(story)))
+    assert "Zoe Zane, Abe Able" in html  # byline order, not by name
+    assert '<div class="readonly-body"><p>One <strong>bold</strong> claim.</p></div>' in html
+    assert "&lt;p&gt;" not in html
+
+
+def test_it_drops_the_link_dialogs_empty_title_and_words_blank_lines(client, editor):
+    story = draft(created_by=editor)
+    client.force_login(editor)
+    posted = (
+        '<p>See <a href="https://example.org/r" title="">the report</a>.&nbsp;</p>'
+        "<p>&nbsp;</p><p></p><p>Two.</p>"
+    )
+    client.post(change_url(story), edit_data(story, body=posted))
+    story.refresh_from_db()
+    assert story.body == (
+        '<p>See <a href="https://example.org/r" rel="noopener noreferrer nofollow">'
+        "the report</a>.</p><p>Two.</p>"
+    )

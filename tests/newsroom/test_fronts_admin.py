@@ -90,3 +90,16 @@ def test_it_answers_a_bad_pin_form_with_a_message(client, django_user_model):
     )
     assert page.status_code == 200 and not FrontPin.objects.exists()
     assert "Story:" in page.content.decode() and "Slot:" in page.content.decode()
+
+
+def test_it_loads_what_the_until_widget_needs(client, django_user_model):
+    """The date and time shortcuts call gettext (the admin's JavaScript catalogue) and
+    quickElement (admin/js/core.js) and draw their icons from widgets.css; without them the
+    page threw on load (found in a real browser, tests/newsroom/test_editor_browser.py)."""
+    signed_in(client, django_user_model, "erin", "Editor")
+    html = client.get(reverse(PAGE), {"front": "home"}).content.decode()
+    catalogue = html.index(reverse("admin:jsi18n"))
+    core = html.index("admin/js/core.js")
+    shortcuts = html.index("admin/js/admin/DateTimeShortcuts.js")
+    assert catalogue < shortcuts and core < shortcuts
+    assert "admin/css/widgets.css" in html

@@ -41,6 +41,24 @@
         showLost(lock);
       }
     }, seconds * 1000);
+
+    // Leaving the page (another page, a closed tab) frees the story at once. Not a save: the
+    // server frees it after a save that leaves, and a save that keeps editing holds it still
+    // (a beacon then would arrive after the reopened form took the lock again).
+    let saving = false;
+    document.addEventListener("submit", () => {
+      saving = true;
+    });
+    window.addEventListener("pageshow", () => {
+      saving = false;
+    });
+    window.addEventListener("pagehide", () => {
+      if (saving) return;
+      const body = new FormData();
+      body.append("release", "1");
+      body.append("csrfmiddlewaretoken", csrfToken());
+      navigator.sendBeacon(url, body);
+    });
   }
 
   document.addEventListener("click", (event) => {
