@@ -130,6 +130,7 @@ class PublishArticleAction(_Step):
         super().__init__(article=article, actor=actor, note=note)
         self.at = at
         self.verb = "scheduled" if at is not None and at > timezone.now() else "published"
+        self.reason = "schedule" if self.verb == "scheduled" else "publish"
 
     def allowed_from(self) -> set[str]:
         return {Status.DRAFT, Status.REVIEW, Status.SCHEDULED, Status.UNPUBLISHED}
