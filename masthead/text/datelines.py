@@ -54,12 +54,23 @@ def begins_with(body_html: str, dateline: str) -> bool:
     return _fold(text).startswith(_fold(place))
 
 
+_OWN = re.compile(r"^(\s*<p(?:\s[^>]*)?>\s*)([^<]{2,120}?\s[\u2014\u2013]|[^<]{2,120}?\s--)(\s)")
+
+
+def _mark_own(body_html: str) -> str:
+    """A body that prints its own dateline ("PORT ALDER, Ore. — Two fire engines...") gets it
+    marked like one we print, so both look alike on the page."""
+    return _OWN.sub(r'\1<span class="dateline">\2</span>\3', body_html, count=1)
+
+
 def inline(body_html: str, dateline: str, agency: str = "") -> str:
     """`body_html` (sanitised) with the printed dateline at the head of its first paragraph,
     unless the body already opens with it; a body that opens with no paragraph gets one."""
     label = printed(dateline, agency)
-    if not label or begins_with(body_html, dateline):
+    if not label:
         return body_html
+    if begins_with(body_html, dateline):
+        return _mark_own(body_html)
     span = f'<span class="dateline">{html.escape(label)}</span> '
     match = _FIRST_P.search(body_html)
     if match is not None and not _TAGS.sub("", body_html[: match.start()]).strip():
