@@ -187,14 +187,11 @@ def check_story(page, story: Article, where: str) -> None:
     first = body.locator(":scope > p").first
     span = first.locator("span.dateline")
     first_text = first.inner_text().strip()
-    if story.is_local:
-        # Local copy carries its dateline in its text ("PORT ALDER, Ore. — ..."): the page adds
-        # none of its own.
-        assert span.count() == 0
-    else:
-        assert span.count() == 1, f"{where}: no inline dateline in the first paragraph"
-        assert first_text.startswith(span.inner_text()), f"{where}: dateline not first"
-        assert span.inner_text().endswith("\u2014")
+    # Local copy carries its dateline in its text ("PORT ALDER, Ore. — ..."): the page marks
+    # that one, and prints one for wire copy; either way, first in the first paragraph.
+    assert span.count() == 1, f"{where}: no inline dateline in the first paragraph"
+    assert first_text.startswith(span.inner_text()), f"{where}: dateline not first"
+    assert span.inner_text().endswith("\u2014")
     assert first_text.casefold().startswith(place.casefold()), f"{where}: {first_text[:60]!r}"
     # The dateline once: "Place, Region (Agency) —" nowhere else, the header included (the
     # capitals label the issue saw above the body).
