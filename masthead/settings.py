@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "masthead.wire",
     "masthead.discovery",
     "masthead.edge",
+    "masthead.newsletters",
     "masthead.site",
     "masthead.demo",
 ]
@@ -220,6 +221,44 @@ EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = envsecret("EMAIL_HOST_PASSWORD") or ""
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "newsroom@localhost")
+# A mail provider's HTTP API through django-anymail instead of SMTP: the provider's name as
+# anymail spells its backend module ("mailgun", "postmark", "amazon_ses", "sendgrid", "brevo",
+# ...); its settings come from ANYMAIL_* variables (ANYMAIL_MAILGUN_API_KEY=...,
+# ANYMAIL_WEBHOOK_SECRET=user:password for the bounce and complaint webhook), each also as
+# a *_FILE secret. Unset: EMAIL_BACKEND (files in the data folder by default, or SMTP).
+MASTHEAD_EMAIL_PROVIDER = envstr("MASTHEAD_EMAIL_PROVIDER", "")
+ANYMAIL: dict[str, str] = {}
+for _name in sorted(os.environ):
+    if _name.startswith("ANYMAIL_"):
+        _key = _name.removeprefix("ANYMAIL_").removesuffix("_FILE")
+        ANYMAIL[_key] = envsecret(f"ANYMAIL_{_key}") or ""
+if MASTHEAD_EMAIL_PROVIDER:
+    EMAIL_BACKEND = f"anymail.backends.{MASTHEAD_EMAIL_PROVIDER}.EmailBackend"
+
+# --- Newsletters (newsletters) ---
+# The From of every newsletter; the paper's name is shown with it.
+MASTHEAD_NEWSLETTER_FROM = envstr("MASTHEAD_NEWSLETTER_FROM", DEFAULT_FROM_EMAIL)
+# The mailto: half of List-Unsubscribe (RFC 2369), for mail clients without one-click: whoever
+# reads this mailbox acts on "unsubscribe" mails. Empty: only the one-click https address.
+MASTHEAD_NEWSLETTER_UNSUBSCRIBE_MAILTO = envstr(
+    "MASTHEAD_NEWSLETTER_UNSUBSCRIBE_MAILTO", MASTHEAD_NEWSLETTER_FROM
+)
+# Emails handed to the mail server per second, on average over a batch: a provider's or an
+# ISP's limit (a new sending address is trusted slowly), not this machine's.
+MASTHEAD_NEWSLETTER_RATE = envfloat("MASTHEAD_NEWSLETTER_RATE", "20")
+# Deliveries claimed (and one SMTP connection used) at a time.
+MASTHEAD_NEWSLETTER_BATCH_SIZE = envint("MASTHEAD_NEWSLETTER_BATCH_SIZE", "50")
+# A worker's claim on a batch it has not started: after this, a killed worker's batch is taken
+# by another. Longer than a batch takes to send.
+MASTHEAD_NEWSLETTER_CLAIM_SECONDS = envint("MASTHEAD_NEWSLETTER_CLAIM_SECONDS", "300")
+# How long a double opt-in link works (seconds).
+MASTHEAD_NEWSLETTER_CONFIRM_MAX_AGE = envint("MASTHEAD_NEWSLETTER_CONFIRM_MAX_AGE", "604800")
+# Subscribe-form requests per client address per hour (each sends a confirmation email).
+MASTHEAD_NEWSLETTER_SUBSCRIBE_MAX_PER_HOUR = envint(
+    "MASTHEAD_NEWSLETTER_SUBSCRIBE_MAX_PER_HOUR", "10"
+)
+# A scheduled digest missed by more than this (the worker was down) is skipped, not sent late.
+MASTHEAD_NEWSLETTER_LATE_MINUTES = envint("MASTHEAD_NEWSLETTER_LATE_MINUTES", "120")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(envstr("MASTHEAD_STATIC_ROOT", str(DATA_DIR / "static")))
@@ -336,6 +375,9 @@ MASTHEAD_WIRE_MAX_FILE_BYTES = envint("MASTHEAD_WIRE_MAX_FILE_BYTES", str(20 * 1
 # read, so a server trickling a byte at a time would otherwise hold the ingest for as long as it
 # likes. Enough for the largest allowed file at a few Mbit/s.
 MASTHEAD_WIRE_FETCH_DEADLINE = envfloat("MASTHEAD_WIRE_FETCH_DEADLINE", "60")
+# A wire picture may be fetched from a private or loopback address (a picture server on the
+# paper's own network); off, a wire item cannot make the worker reach inside the building.
+MASTHEAD_WIRE_PRIVATE_PICTURES = envbool("MASTHEAD_WIRE_PRIVATE_PICTURES", "false")
 # How long a worker's claim on a feed's poll lasts (`Feed.claim_poll`): longer than a poll takes
 # (the fetch deadline plus the ingest), so a worker killed mid-poll delays the next one this long.
 MASTHEAD_WIRE_POLL_CLAIM_SECONDS = envint("MASTHEAD_WIRE_POLL_CLAIM_SECONDS", "900")

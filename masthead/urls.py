@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("masthead.accounts.urls")),
     path("wire/", include("masthead.wire.urls")),
+    path("newsletters/", include("masthead.newsletters.urls")),
     path("", include("masthead.discovery.urls")),
     path("", include("masthead.site.urls")),
     # The paper's own pages (`PaperPage`), each named by its slug (`get_absolute_url`).

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -11,7 +11,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from masthead.accounts import throttle
+from masthead.accounts import signals, throttle
 from masthead.accounts.models import User
 from masthead.accounts.services import normalize_email
 
@@ -119,6 +119,27 @@ class SignUpForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
+
+    CONSENT_PREFIX = "consent_"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Other apps' offers (a newsletter), each an unticked box (`signals.signup_consents`).
+        for _receiver, offers in signals.signup_consents.send(sender=type(self)):
+            # Each receiver returns (key, label) pairs (`signals.signup_consents`).
+            offered = cast("list[tuple[str, str]]", offers or [])
+            for key, label in offered:
+                self.fields[self.CONSENT_PREFIX + key] = forms.BooleanField(
+                    label=label, required=False, initial=False
+                )
+
+    def consents(self) -> list[str]:
+        """The keys of the offers the reader ticked."""
+        return [
+            name.removeprefix(self.CONSENT_PREFIX)
+            for name, value in self.cleaned_data.items()
+            if name.startswith(self.CONSENT_PREFIX) and value is True
+        ]
 
     def clean_email(self) -> str:
         # Whether the address has an account is not the form's to say: the email does.

@@ -109,6 +109,9 @@ class PendingSignUp(models.Model):
     display_name = models.CharField(max_length=150, blank=True)
     visitor_key = models.CharField(max_length=80, blank=True)
     next_url = models.CharField(max_length=NEXT_URL_MAX_LENGTH, blank=True)
+    # What the reader ticked on the form (`signals.signup_consents` keys), acted on when the
+    # link makes the account (`signals.reader_signed_up`).
+    consents = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(db_index=True)
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from masthead.accounts import meter_store
+from masthead.accounts import meter_store, signals
 from masthead.accounts.models import MeterRead, PendingSignUp, User
 
 
@@ -59,7 +59,13 @@ def _token_hash(token: str) -> str:
 
 
 def start_sign_up(
-    *, email: str, password: str, display_name: str = "", visitor_key: str = "", next_url: str = ""
+    *,
+    email: str,
+    password: str,
+    display_name: str = "",
+    visitor_key: str = "",
+    next_url: str = "",
+    consents: list[str] | None = None,
 ) -> SignUpStarted:
     """Keep a sign-up until its link is opened (`PendingSignUp`), or note that the address
     already has an account. The password is hashed either way, so both take the same time."""
@@ -78,6 +84,7 @@ def start_sign_up(
         display_name=display_name.strip(),
         visitor_key=visitor_key,
         next_url=next_url,
+        consents=list(consents or []),
         created_at=now,
     )
     return SignUpStarted(email=email, token=token)
@@ -116,6 +123,10 @@ def complete_sign_up(*, token: str, visitor_key: str = "") -> tuple[User | None,
     user.save()
     for key in dict.fromkeys(k for k in (pending.visitor_key, visitor_key) if k):
         merge_visitor_history(user=user, visitor_key=key)
+    consents = [str(c) for c in pending.consents or []]
+    transaction.on_commit(
+        lambda: signals.reader_signed_up.send(sender=User, user=user, consents=consents)
+    )
     return user, pending.next_url
 
 

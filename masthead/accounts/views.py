@@ -113,6 +113,7 @@ class SignUpView(FormView):
             display_name=form.cleaned_data["display_name"],
             visitor_key=visitor_meter_key(self.request),
             next_url=self.get_next(),
+            consents=form.consents(),
         )
         # At most a few emails an hour to one address, whoever asks (the same cap as reset
         # links); beyond it the answer is unchanged and nothing is sent.

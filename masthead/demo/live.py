@@ -20,6 +20,7 @@ import email.utils
 import json
 import os
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,12 @@ def _write(path: Path, text: str) -> None:
     os.replace(partial, path)
 
 
+def _copy_pictures(source: Path, target: Path) -> None:
+    pictures = source / "pictures"
+    if pictures.is_dir():
+        shutil.copytree(pictures, target / "pictures", dirs_exist_ok=True)
+
+
 def _held_back(files: list[Path]) -> list[Path]:
     """The newest stories with a single version (a story's v2 must not arrive before v1)."""
     by_story: dict[str, list[Path]] = {}
@@ -145,6 +152,12 @@ def prepare(content: Path, now: dt.datetime | None = None) -> Content:
 
     outbox, drop = out / "outbox", out / "wire-drop"
     drop.mkdir(parents=True, exist_ok=True)
+    # The wire items name their pictures relative to themselves ("pictures/<story>.jpg"):
+    # each folder a copy is read from gets the pictures beside it, the live drop folder too.
+    _copy_pictures(content / "harbor-light-wire", out / "harbor-light-wire")
+    _copy_pictures(content / "continental-press", out / "continental-press")
+    _copy_pictures(content / "continental-press", drop)
+    _copy_pictures(content / "local", out / "local")
     for n, path in enumerate(held, start=1):
         release = start + n * RELEASE_EVERY
         name = f"{release:%Y%m%dT%H%M%S}-{path.name}"

@@ -19,6 +19,7 @@ entry gains the notes only, never its body.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import html
 import re
@@ -37,11 +38,18 @@ from django.utils.xmlutils import SimplerXMLGenerator
 
 from masthead.lib import surrogates
 from masthead.newsroom.models import Access, Article, ArticleQuerySet, Correction, Section, Tag
+from masthead.newsroom.pictures import url as rendition_url
 
 # Characters XML 1.0 forbids; one stray control character would make the whole feed unreadable.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"  # RSS 1.0's content module
+MEDIA_NS = "http://search.yahoo.com/mrss/"  # Media RSS: the lead picture of each entry
 CORRECTION_DATE = "F j, Y, g:i A T"  # as the story's page dates them, in the paper's time zone
+
+
+_feed_request: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar(
+    "feed_request", default=None
+)
 
 
 def _xml_safe(text: str) -> str:
@@ -73,6 +81,27 @@ def corrections_html(article: Article) -> str:
     )
 
 
+def add_media(handler: SimplerXMLGenerator, item: dict[str, Any]) -> None:
+    """The entry's lead picture as Media RSS `media:content`, with its credit and caption."""
+    media = item.get("media")
+    if not media:
+        return
+    # A plain dict, as Django's own generators pass (the stubs ask for sax's AttributesImpl).
+    attrs: Any = {
+        "url": media["url"],
+        "type": "image/jpeg",
+        "medium": "image",
+        "width": str(media["width"]),
+        "height": str(media["height"]),
+    }
+    handler.startElement("media:content", attrs)
+    if media["credit"]:
+        handler.addQuickElement("media:credit", media["credit"])
+    if media["description"]:
+        handler.addQuickElement("media:description", media["description"], {"type": "plain"})
+    handler.endElement("media:content")
+
+
 def _summary_text(item: dict[str, Any]) -> str:
     """An item's text summary: the story's summary, then its correction notes."""
     return "\n\n".join(t for t in (item["description"], item.get("corrections_text")) if t)
@@ -91,7 +120,7 @@ class TextSummaryRssFeed(Rss201rev2Feed):
     """
 
     def rss_attributes(self) -> dict[str, str]:
-        return {**super().rss_attributes(), "xmlns:content": CONTENT_NS}
+        return {**super().rss_attributes(), "xmlns:content": CONTENT_NS, "xmlns:media": MEDIA_NS}
 
     def add_item_elements(self, handler: SimplerXMLGenerator, item: dict[str, Any]) -> None:
         body = item.get("content_html")  # ends with the correction notes, if any
@@ -103,6 +132,7 @@ class TextSummaryRssFeed(Rss201rev2Feed):
         super().add_item_elements(handler, {**item, "description": description})
         if body:
             handler.addQuickElement("content:encoded", body)
+        add_media(handler, item)
 
 
 class TextSummaryAtomFeed(Atom1Feed):
@@ -113,6 +143,9 @@ class TextSummaryAtomFeed(Atom1Feed):
     default, as Django writes them.
     """
 
+    def root_attributes(self) -> dict[str, str]:
+        return {**super().root_attributes(), "xmlns:media": MEDIA_NS}
+
     def add_item_elements(self, handler: SimplerXMLGenerator, item: dict[str, Any]) -> None:
         super().add_item_elements(handler, {**item, "description": None})
         text = _summary_text(item)
@@ -120,6 +153,7 @@ class TextSummaryAtomFeed(Atom1Feed):
             handler.addQuickElement("summary", text, {"type": "text"})
         if item.get("content_html"):
             handler.addQuickElement("content", item["content_html"], {"type": "html"})
+        add_media(handler, item)
 
 
 class _StoriesFeed(Feed):
@@ -139,6 +173,21 @@ class _StoriesFeed(Feed):
 
     def base_queryset(self, obj: Any) -> ArticleQuerySet:
         raise NotImplementedError
+
+    def get_feed(self, obj: Any, request: HttpRequest) -> SyndicationFeed:
+        # Pictures' URLs are made absolute as the links are, from the request; the feed
+        # object is shared by every thread, so the request goes in a context variable.
+        token = _feed_request.set(request)
+        try:
+            return super().get_feed(obj, request)
+        finally:
+            _feed_request.reset(token)
+
+    def _absolute(self, url: str) -> str:
+        request = _feed_request.get()
+        if request is not None:
+            return request.build_absolute_uri(url)
+        return settings.PAPER_URL.rstrip("/") + url
 
     def items(self, obj: Any = None) -> list[Article]:
         stories = list(self.base_queryset(obj).newest_first().for_page()[: self.limit])
@@ -163,6 +212,16 @@ class _StoriesFeed(Feed):
         same HTML the article page sends.
         """
         extra: dict[str, Any] = {"corrections_text": corrections_text(item)}
+        image = item.lead_image
+        widest = image.widths("jpeg")[-1:] if image is not None else []
+        if image is not None and widest:
+            extra["media"] = {
+                "url": self._absolute(rendition_url(widest[0]["name"])),
+                "width": widest[0]["width"],
+                "height": widest[0]["height"],
+                "credit": _xml_safe(image.credit),
+                "description": _xml_safe(image.caption or image.alt),
+            }
         if item.effective_access == Access.FREE and item.body:
             extra["content_html"] = _xml_safe(item.body) + corrections_html(item)
         return extra

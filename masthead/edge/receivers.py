@@ -17,7 +17,16 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 
 from masthead.edge import keys, purge
 from masthead.lib import surrogates
-from masthead.newsroom.models import Article, Correction, FrontPin, Section, Source, Tag
+from masthead.newsroom.models import (
+    Article,
+    ArticleImage,
+    Correction,
+    FrontPin,
+    Image,
+    Section,
+    Source,
+    Tag,
+)
 
 
 def _article_saved(sender: Any, instance: Article, **kwargs: Any) -> None:
@@ -75,7 +84,32 @@ def _source_saved(sender: Any, instance: Source, **kwargs: Any) -> None:
     transaction.on_commit(lambda: purge.purge(wanted))
 
 
+def _image_saved(sender: Any, instance: Image, **kwargs: Any) -> None:
+    """A picture's text, focal point or renditions changed: every story showing it (its
+    pages and the lists that link it note the story's key)."""
+    image_id = instance.pk
+
+    def run() -> None:
+        ids = set(Article.objects.filter(lead_image_id=image_id).values_list("pk", flat=True))
+        ids |= set(
+            ArticleImage.objects.filter(image_id=image_id).values_list("article_id", flat=True)
+        )
+        purge.purge([key for pk in sorted(ids) for key in keys.for_article_id(pk)])
+
+    transaction.on_commit(run)
+
+
+def _placement_changed(sender: Any, instance: ArticleImage, **kwargs: Any) -> None:
+    article_id = instance.article_id
+    transaction.on_commit(lambda: purge.purge(keys.for_article_id(article_id)))
+
+
 def connect() -> None:
+    post_save.connect(_image_saved, sender=Image, dispatch_uid="edge.image_saved")
+    for signal in (post_save, post_delete):
+        signal.connect(
+            _placement_changed, sender=ArticleImage, dispatch_uid=f"edge.placement.{id(signal)}"
+        )
     post_save.connect(_article_saved, sender=Article, dispatch_uid="edge.article_saved")
     pre_delete.connect(_article_deleted, sender=Article, dispatch_uid="edge.article_deleted")
     for through in (Article.sections.through, Article.tags.through):

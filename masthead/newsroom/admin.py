@@ -350,6 +350,7 @@ class ArticleAdminForm(forms.ModelForm):
             "section",
             "sections",
             "tags",
+            "lead_image",
             "credit_line",
             "copyright_notice",
             "canonical_url",
@@ -528,7 +529,7 @@ class ArticleAdmin(NewsroomAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("headline",)}
     filter_horizontal = ("sections",)
-    autocomplete_fields = ("tags",)
+    autocomplete_fields = ("tags", "lead_image")
     list_select_related = ("source", "section")
     inlines = (CorrectionInline, RevisionInline)
     actions = ("publish_selected", "unpublish_selected", "kill_selected")
@@ -651,11 +652,11 @@ class ArticleAdmin(NewsroomAdmin):
         publisher = self.publisher(request)
         if editable:
             main: tuple[str, ...] = (*MAIN_FIELDS, "opened_at")
-            placement: tuple[str, ...] = ("section", "sections", "tags")
+            placement: tuple[str, ...] = ("section", "sections", "tags", "lead_image")
         else:
             shown = {"authors": "byline_in_order", "body": "body_as_read"}
             main = tuple(shown.get(name, name) for name in MAIN_FIELDS)
-            placement = ("section", "also_in", "tags")
+            placement = ("section", "also_in", "tags", "lead_image")
         fieldsets: list[tuple[str | None, dict[str, Any]]] = [(None, {"fields": main})]
         if obj is not None:
             fieldsets.append(("Status", {"fields": ("status_summary", "preview", "history")}))
@@ -1012,5 +1013,5 @@ def add_article_inline(inline: type[InlineModelAdmin]) -> None:
         ARTICLE_INLINES.append(inline)
 
 
-# The fronts page registers itself (its own module: a page, not a model's form).
-from masthead.newsroom import admin_fronts  # noqa: E402, F401
+# The fronts page and the picture library register themselves (modules of their own).
+from masthead.newsroom import admin_fronts, admin_images  # noqa: E402, F401

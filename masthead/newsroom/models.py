@@ -178,9 +178,9 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         return self.order_by("-published_at", "-id")
 
     def for_listing(self) -> ArticleQuerySet:
-        """What a teaser or a block's link shows (headline, section, credit), in one query:
-        lists show no bylines."""
-        return self.select_related("source", "section")
+        """What a teaser or a block's link shows (headline, section, credit, thumbnail), in one
+        query: lists show no bylines."""
+        return self.select_related("source", "section", "lead_image")
 
     def for_page(self) -> ArticleQuerySet:
         """What a story's own page and its feed entries show: bylines, tags, sections too."""
@@ -188,6 +188,10 @@ class ArticleQuerySet(models.QuerySet["Article"]):
             Prefetch("authorships", queryset=Authorship.objects.select_related("author")),
             "tags",
             "sections",
+            Prefetch(
+                "pictures",
+                queryset=ArticleImage.objects.select_related("image").order_by("position"),
+            ),
         )
 
 
@@ -265,6 +269,19 @@ class Article(models.Model):
     )
 
     canonical_url = models.URLField(max_length=500, blank=True)
+    # The picture at the top of the story, on its fronts' teasers and its social card; the
+    # body's pictures are `body_images`, in order (`masthead.newsroom.pictures`).
+    lead_image = models.ForeignKey(
+        "Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lead_of",
+        help_text="Shown above the story, on the fronts and as its social card.",
+    )
+    body_images: models.ManyToManyField[Image, ArticleImage] = models.ManyToManyField(
+        "Image", through="ArticleImage", blank=True, related_name="body_of"
+    )
     image_url = models.URLField(max_length=500, blank=True)
     image_alt = models.CharField(max_length=300, blank=True)
     credit_line = models.CharField(max_length=200, blank=True, help_text="Overrides the source's.")
@@ -491,7 +508,7 @@ class ArticleRevision(models.Model):
         indexes = [models.Index(fields=["article", "created"], name="revision_article_created")]
 
     def __str__(self) -> str:
-        return f"{self.article_id} @ {self.created:%Y-%m-%d %H:%M}"
+        return f"{self.article_id} @ {timezone.localtime(self.created):%Y-%m-%d %H:%M}"
 
 
 class CorrectionQuerySet(models.QuerySet["Correction"]):
@@ -699,3 +716,86 @@ class WireChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id}: {self.field} ({self.state})"
+
+
+def _original_path(instance: Image, filename: str) -> str:
+    # Named by content: the same picture twice is one file (and one row, `Image.sha256`).
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"pictures/originals/{instance.sha256[:2]}/{instance.sha256}.{suffix[:5]}"
+
+
+class Image(models.Model):
+    """A picture in the library: the original as delivered or uploaded (never served: it may
+    carry the photographer's GPS position), and the renditions made from it without any
+    metadata (`masthead.newsroom.pictures`). Credit and copyright live here, not in the files.
+    Written by `masthead.newsroom.pictures.store_image` (wire and upload alike)."""
+
+    original = models.FileField(upload_to=_original_path, max_length=300)
+    sha256 = models.CharField(
+        max_length=64, unique=True, help_text="Of the original's bytes: stored once."
+    )
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    alt = models.CharField(
+        "Alt text",
+        max_length=300,
+        blank=True,
+        help_text="What the picture shows, for readers who cannot see it. Required to publish "
+        "a story with it.",
+    )
+    caption = models.TextField(blank=True)
+    credit = models.CharField(max_length=200, blank=True, help_text='E.g. "Jane Doe / Reuters".')
+    copyright = models.CharField(max_length=300, blank=True)
+    source = models.CharField(
+        max_length=500, blank=True, help_text="Where it came from: a wire item, a URL, an upload."
+    )
+    focal_x = models.FloatField(default=0.5, help_text="0 (left) to 1 (right): crops keep it.")
+    focal_y = models.FloatField(default=0.5, help_text="0 (top) to 1 (bottom).")
+    # What the worker made, as [{"kind": "w"|"card", "format": "webp"|"jpeg", "width": ..,
+    # "height": .., "name": storage name}]: read with the story (no query of its own), and
+    # only renditions listed here are ever linked.
+    renditions = models.JSONField(default=list, blank=True, editable=False)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(focal_x__gte=0, focal_x__lte=1, focal_y__gte=0, focal_y__lte=1),
+                name="image_focal_point_inside",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.alt or self.caption[:60] or f"Picture {self.pk}"
+
+    def widths(self, fmt: str) -> list[dict]:
+        """The width renditions in `fmt`, narrowest first."""
+        found = [r for r in self.renditions if r["kind"] == "w" and r["format"] == fmt]
+        return sorted(found, key=lambda r: r["width"])
+
+    def card(self) -> dict | None:
+        """The social card (a 16:9 JPEG crop around the focal point), else the widest JPEG."""
+        cards = [r for r in self.renditions if r["kind"] == "card"]
+        if cards:
+            return cards[0]
+        jpegs = self.widths("jpeg")
+        return jpegs[-1] if jpegs else None
+
+
+class ArticleImage(models.Model):
+    """A picture in a story's body, in order (shown only to a reader who gets the whole
+    body: a walled face never lists them)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="pictures")
+    image = models.ForeignKey(Image, on_delete=models.PROTECT, related_name="placements")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "image"], name="articleimage_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.image_id} in {self.article_id}"

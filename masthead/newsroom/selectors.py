@@ -34,7 +34,7 @@ def front(
         p.article
         for p in FrontPin.objects.on(section)
         .live(now)
-        .select_related("article__source", "article__section")
+        .select_related("article__source", "article__section", "article__lead_image")
         .order_by("slot")[:limit]
     ]
     skip = set(exclude or ()) | {a.pk for a in pinned}

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from masthead.site import search, views
+from masthead.site import renditions, search, views
 
 
 class SignedTokenConverter:
@@ -30,4 +30,6 @@ urlpatterns = [
     path("preview/<signed:token>/", views.PreviewView.as_view(), name="preview"),
     path("corrections/", views.CorrectionsView.as_view(), name="corrections"),
     path("search/", search.SearchView.as_view(), name="search"),
+    # The pictures' renditions (never the originals), in the embedded default's media folder.
+    path("media/renditions/<path:path>", renditions.rendition, name="rendition"),
 ]

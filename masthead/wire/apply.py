@@ -21,7 +21,7 @@ from masthead.lib.inserts import insert_rows
 from masthead.newsroom import actions
 from masthead.newsroom.models import Article, Section, Source
 from masthead.text import clean_plain
-from masthead.wire import classify
+from masthead.wire import classify, pictures
 from masthead.wire.cleaning import CleanText, clean_text
 from masthead.wire.duplicates import (
     LOOKUP_BATCH,
@@ -320,6 +320,14 @@ def _apply(item: WireItem, context: RunContext, *, locked_lookup: bool = False) 
                 context.fingerprints.setdefault(value, []).append(
                     Seen(article.pk, kind, source.pk, item.guid)
                 )
+    if item.pictures:
+        pictures.attach(
+            article,
+            item.pictures,
+            feed=context.feed if context.feed is not None and context.feed.pk else None,
+            file=context.file,
+            source_name=source.name,
+        )
     return _done(result, article, context=context, item=item, repairs=repairs)
 
 

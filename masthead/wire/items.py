@@ -35,6 +35,22 @@ class Subject:
 
 
 @dataclass
+class PictureRef:
+    """A picture an item carries: where its bytes are (an http(s) URL, or a path relative to
+    the delivered file) and what the agency says of it. Fetched and checked when the story is
+    applied (`masthead.wire.pictures`), never by an adapter."""
+
+    href: str
+    caption: str = ""
+    alt: str = ""
+    credit: str = ""
+    copyright: str = ""
+    guid: str = ""
+    width: int | None = None
+    height: int | None = None
+
+
+@dataclass
 class WireItem:
     guid: str
     content_hash: str
@@ -60,6 +76,8 @@ class WireItem:
     correction: str = ""
     image_url: str = ""
     image_alt: str = ""
+    # The story's pictures, the lead first.
+    pictures: list[PictureRef] = field(default_factory=list)
     country_code: str = ""
     is_fiction: bool = False
     replaces: str = ""

@@ -74,6 +74,13 @@ class Feed(models.Model):
         help_text="Hold: each new story waits in review on the wire desk until an editor "
         "publishes it. Embargoed and withheld copy is held either way.",
     )
+    picture_hosts = models.CharField(
+        max_length=1000,
+        blank=True,
+        help_text="Host names the worker may fetch this feed's pictures from, comma-separated "
+        '(e.g. "photos.agency.example"); blank fetches none. Pictures beside the item in a '
+        "drop folder need no host.",
+    )
     last_polled_at = models.DateTimeField(null=True, blank=True)
     # Set while one worker polls the feed (`claim_poll`), so that workers on several machines
     # never poll it twice at once; a worker killed mid-poll leaves it to expire.
@@ -126,6 +133,10 @@ class Feed(models.Model):
             self.poll_claimed_until = until
         return bool(taken)
 
+    def allows_picture_host(self, host: str) -> bool:
+        allowed = {h.strip().lower().rstrip(".") for h in self.picture_hosts.split(",")}
+        return bool(host) and host.lower().rstrip(".") in allowed - {""}
+
     def get_push_url(self) -> str:
         return reverse("wire:push", args=[self.slug])
 
@@ -138,6 +149,9 @@ class Outcome(models.TextChoices):
     KILLED = "killed", "Killed"
     SKIPPED = "skipped", "Skipped"
     ERROR = "error", "Error (quarantined)"
+    # A story's picture refused (not an image, too big, a host not allowed...): the story
+    # itself went in, so its file is not quarantined for it.
+    PICTURE = "picture", "Picture refused"
 
 
 class IngestLog(models.Model):

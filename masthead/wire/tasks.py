@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django_tasks import task
 
-from masthead.wire import ingest
+from masthead.wire import ingest, pictures
+from masthead.wire.items import PictureRef
 from masthead.wire.models import Feed
 
 
@@ -22,3 +25,13 @@ def enqueue_due_feeds() -> int:
     for feed in due:
         poll_feed.enqueue(feed.pk)
     return len(due)
+
+
+@task()
+def fetch_wire_picture(
+    article_id: int, ref: dict[str, Any], position: int, feed_id: int, file: str
+) -> str:
+    """Fetch one remote wire picture for a committed story (`masthead.wire.pictures`)."""
+    return pictures.fetch_and_attach(
+        article_id, PictureRef(**ref), position=position, feed_id=feed_id, file=file
+    )

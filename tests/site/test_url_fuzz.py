@@ -45,6 +45,10 @@ from hypothesis import strategies as st
 from masthead.accounts import emails, services
 from masthead.accounts.models import User
 from masthead.discovery import popular
+from masthead.newsletters import sending as newsletter_sending
+from masthead.newsletters import services as newsletter_services
+from masthead.newsletters import tokens as newsletter_tokens
+from masthead.newsletters.models import Newsletter
 from masthead.newsroom.actions import ApplyCorrectionAction
 from masthead.newsroom.actors import Actor
 from masthead.newsroom.models import Access, Article, Source
@@ -71,6 +75,8 @@ READER_EMAIL = "reader@example.com"
 # Route prefixes left out whole, with the reason.
 EXCLUDED_PREFIXES = {
     "admin/": "staff only, behind the admin's sign-in; its list filters have their own tests",
+    "newsletters/anymail/": "the mail provider's webhooks: anymail's views, behind its basic"
+    " auth (tests/newsletters/test_bounce.py covers what an event does)",
 }
 # Single public routes left out, route → (name, reason). Empty: every public page is fuzzed.
 EXCLUDED: dict[str, tuple[str, str]] = {}
@@ -133,6 +139,7 @@ ROUTES = (
     Route("privacy", "privacy/"),
     Route("terms", "terms/"),
     Route("favicon", "favicon.ico"),
+    Route("site:rendition", "media/renditions/<path:path>", methods=("GET", "HEAD")),
     # Discovery: the beacon, robots, sitemaps, feeds.
     Route("discovery:beacon", "b/<int:article_id>.gif", real=("story ids",), examples=60),
     Route("discovery:robots", "robots.txt"),
@@ -260,6 +267,59 @@ ROUTES = (
         signed_in=False,
     ),
     Route("accounts:password_reset_complete", "accounts/password/reset/done/"),
+    # Newsletters: the subscribe form, signed links from emails, the archive.
+    Route(
+        "newsletters:home",
+        "newsletters/",
+        query={"list": "daily"},
+        form={"email": "new@example.com", "newsletters": "1"},
+        methods=("GET", "POST"),
+        examples=40,
+    ),
+    Route("newsletters:sent", "newsletters/sent/"),
+    Route(
+        "newsletters:confirm",
+        "newsletters/confirm/<str:token>/",
+        methods=("GET", "POST"),
+        real=("newsletter tokens",),
+        examples=25,
+    ),
+    Route(
+        "newsletters:unsubscribe",
+        "newsletters/u/<str:token>/",
+        form={"List-Unsubscribe": "One-Click"},
+        methods=("GET", "POST"),
+        real=("newsletter tokens",),
+        examples=30,
+    ),
+    Route(
+        "newsletters:preferences",
+        "newsletters/preferences/",
+        form={"newsletters": "1", "sections": ""},
+        methods=("GET", "POST"),
+        signed_in=True,
+        examples=25,
+    ),
+    Route(
+        "newsletters:preferences_token",
+        "newsletters/preferences/<str:token>/",
+        form={"newsletters": "2", "sections": ""},
+        methods=("GET", "POST"),
+        real=("newsletter tokens",),
+        examples=30,
+    ),
+    Route(
+        "newsletters:archive",
+        "newsletters/<slug:slug>/archive/",
+        query={"page": "2"},
+        real=("newsletters",),
+    ),
+    Route(
+        "newsletters:edition",
+        "newsletters/<slug:slug>/<int:pk>/",
+        real=("newsletters", "edition ids"),
+        examples=30,
+    ),
 )
 
 
@@ -780,6 +840,13 @@ def content(settings, django_capture_on_commit_callbacks) -> Iterator[Content]:
     Feed.objects.create(name="Pull", slug="pull", location="https://wire.example/feed")
     Feed.objects.create(name="Sourceless", slug="sourceless", push_secret="s3cret")
     signup = services.start_sign_up(email="new@example.com", password=PASSWORD)
+    daily = Newsletter.objects.get(slug="daily")
+    (subscription,) = newsletter_services.subscribe(
+        email=READER_EMAIL, newsletters=[daily], source="fuzz"
+    )
+    edition = newsletter_services.build_edition(daily)
+    newsletter_services.start_sending(edition, enqueue=False)
+    newsletter_sending.deliver(edition.pk)
     uidb64 = urlsafe_base64_encode(force_bytes(reader.pk))
     reset_token = default_token_generator.make_token(reader)
     yield Content(
@@ -799,6 +866,15 @@ def content(settings, django_capture_on_commit_callbacks) -> Iterator[Content]:
                 "set-password",
             ),
             "reset uids": (uidb64,),
+            "newsletters": ("daily", "breaking"),
+            "edition ids": (str(edition.pk),),
+            "newsletter tokens": (
+                newsletter_tokens.unsubscribe_token(subscription.pk),
+                newsletter_tokens.preferences_token(READER_EMAIL),
+                newsletter_tokens.confirm_token(
+                    email="new@example.com", newsletter_ids=[daily.pk], source="fuzz"
+                ),
+            ),
             "preview tokens": (
                 *(token_for(a) for a in stories),
                 token_for(stories[0], hours=-1),

@@ -15,7 +15,8 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from masthead.newsroom.models import Access, Article, Source
+from masthead.newsroom.models import Access, Article, Image, Source
+from masthead.newsroom.pictures import url as rendition_url
 
 register = template.Library()
 
@@ -42,7 +43,9 @@ def head_metadata(article: Article, absolute: Any) -> dict[str, Any]:
     noindex = policy == Source.IndexPolicy.NOINDEX
     gated = article.effective_access != Access.FREE
     logo = absolute(static("discovery/logo.png"))
-    image = article.image_url or logo
+    pictures = social_pictures(article.lead_image, absolute)
+    picture = pictures[0] if pictures else None
+    image = picture["url"] if picture else (article.image_url or logo)
     modified = article.last_modified
     tags = [t.name for t in article.tags.all()]
     names = article.byline_names
@@ -67,7 +70,7 @@ def head_metadata(article: Article, absolute: Any) -> dict[str, Any]:
             "url": absolute("/"),
             "logo": {"@type": "ImageObject", "url": logo, "width": 600, "height": 60},
         },
-        "image": [image],
+        "image": [p["url"] for p in pictures] or [image],
         "articleSection": article.section.name if article.section else None,
         "keywords": tags,
         "inLanguage": article.language or settings.PAPER_LANGUAGE,
@@ -101,6 +104,10 @@ def head_metadata(article: Article, absolute: Any) -> dict[str, Any]:
         "noindex": noindex,
         "url": canonical,
         "image": image,
+        "image_width": picture["width"] if picture else None,
+        "image_height": picture["height"] if picture else None,
+        "image_alt": (article.lead_image.alt if picture and article.lead_image else "")
+        or article.image_alt,
         "modified": modified,
         "tags": tags,
         "gated": gated,
@@ -108,6 +115,23 @@ def head_metadata(article: Article, absolute: Any) -> dict[str, Any]:
             json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
         ),
     }
+
+
+def social_pictures(image: Image | None, absolute: Any) -> list[dict[str, Any]]:
+    """The lead picture for cards and search: the 16:9 card first (1200 wide where the original
+    allows, what Google asks of news), then the widest JPEG (more of the picture, other ratio)."""
+    if image is None:
+        return []
+    found: list[dict[str, Any]] = []
+    card = image.card()
+    widest = image.widths("jpeg")[-1:] or []
+    for r in ([card] if card else []) + widest:
+        if r and all(f["name"] != r["name"] for f in found):
+            found.append(r)
+    return [
+        {"url": absolute(rendition_url(r["name"])), "width": r["width"], "height": r["height"]}
+        for r in found
+    ]
 
 
 @register.simple_tag(takes_context=True)

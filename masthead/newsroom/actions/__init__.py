@@ -34,6 +34,7 @@ from masthead.newsroom.actions.editorial import (
     PublishLocalStoryAction,
     Relations,
 )
+from masthead.newsroom.actions.pictures import SetPicturesAction
 from masthead.newsroom.actions.wire import (
     CreateFromWireAction,
     UpdateFromWireAction,
@@ -66,6 +67,7 @@ __all__ = [
     "PublishLocalStoryAction",
     "Relations",
     "RestoreRevisionAction",
+    "SetPicturesAction",
     "ReturnToDraftAction",
     "StaleEdit",
     "SpikeArticleAction",

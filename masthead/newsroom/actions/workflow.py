@@ -139,6 +139,9 @@ class PublishArticleAction(_Step):
         super().check(current)
         if self.at is not None and current.unpublish_at and current.unpublish_at <= self.at:
             raise ActionError("it would go live after the time set to take it down")
+        if current.lead_image is not None and not current.lead_image.alt.strip():
+            # Readers who cannot see the picture are told what it shows.
+            raise ActionError("the lead picture needs alt text before the story goes live")
 
     def apply(self, article: Article, now: dt.datetime) -> str:
         republish = article.status == Status.UNPUBLISHED and article.published_at is not None

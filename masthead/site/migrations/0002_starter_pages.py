@@ -91,6 +91,16 @@ ask for: confirming your address and resetting your password.</p>
 link expires after {confirm}, and its sign-up is then deleted.</p>
 <p>You can delete your account on your account page. That deletes the account and its reading
 history at once.</p>
+<h2>Newsletters</h2>
+<p>If you subscribe to a newsletter we keep your email address, which lists you chose, the
+sections you follow, when and how you agreed (the form or page you used, and a scrambled form
+of your network address, never the address itself), and which editions we sent you. An
+address without an account is kept only once you confirm it from the link we email. Every
+email has a one-click unsubscribe; an address that bounces or reports our mail as spam is
+unsubscribed. Your address goes to no one but the mail service that delivers our email.</p>
+<h2>Pictures</h2>
+<p>Photographs we show are copies we make without the hidden data cameras add (such as the
+place a picture was taken); the credit stays beside the picture.</p>
 <h2>Keeping accounts safe</h2>
 <p>To slow down password guessing we count failed sign-ins for each account and each network
 address (scrambled) for up to {signin_window}, and sign-up and password-reset requests for each

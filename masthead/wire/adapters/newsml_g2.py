@@ -1,5 +1,12 @@
-"""IPTC NewsML-G2: newsItem (text), newsMessage (several items), packageItem (ignored: the
-stories it points at arrive as their own newsItems), knowledge/concept items (ignored)."""
+"""IPTC NewsML-G2: newsItem (text), newsMessage (several items), packageItem, picture newsItems,
+knowledge/concept items (ignored).
+
+A package groups a story with its pictures: its main group's text itemRef is the story, its
+picture itemRefs the story's pictures, lead first. A package and the items it names arrive in
+one newsMessage (as Reuters and most agencies send them), and there the story's `pictures` are
+filled from the picture items beside it; the package and picture items themselves are then
+noted as skipped, with what they were used for. (A package whose items come in other messages
+is not joined across them.)"""
 
 from __future__ import annotations
 
@@ -29,6 +36,7 @@ from masthead.wire.items import (
     MalformedInput,
     MissingField,
     ParsedEntry,
+    PictureRef,
     PubStatus,
     Subject,
     Unchanged,
@@ -98,12 +106,14 @@ class NewsMLG2Adapter(Adapter):
             # Hash first, ask which items are stored unchanged, and only read the others.
             keyed = [((el.get("guid") or "").strip(), element_hash(el), el) for el in items]
             skip = unchanged([(g, h) for g, h, _ in keyed if g]) if unchanged else set()
-            return [
+            entries = [
                 Unchanged(guid=g, content_hash=h, version_label=el.get("version") or "")
                 if g and g in skip
                 else self._entry(el, h)
                 for g, h, el in keyed
             ]
+            _join_packages(items, entries)
+            return entries
         raise MissingField(
             f"NewsML-G2 fragment (root <{kind}>) is not an item: no guid, version or itemMeta"
         )
@@ -244,3 +254,75 @@ class NewsMLG2Adapter(Adapter):
                 paras = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
                 return "".join(f"<p>{escape(p)}</p>" for p in paras)
         return ""
+
+
+def _is_picture(el: etree._Element) -> bool:
+    item_meta = child(el, "itemMeta")
+    return localname(el) == "newsItem" and _qcode_value(
+        child(item_meta, "itemClass")
+    ).lower().endswith(":picture")
+
+
+def picture_ref(el: etree._Element) -> PictureRef | None:
+    """A picture newsItem as a PictureRef: its largest image rendition's href (remote, or a
+    file beside the message), its caption, headline (the alt text), credit and rights."""
+    content_set = child(el, "contentSet")
+    best: tuple[int, str, int | None, int | None] | None = None
+    for rc in children(content_set, "remoteContent") if content_set is not None else []:
+        href = (rc.get("href") or "").strip()
+        mime = (rc.get("contenttype") or "").lower()
+        if not href or (mime and not mime.startswith("image/")):
+            continue
+        width, height = parse_version(rc.get("width")), parse_version(rc.get("height"))
+        if best is None or (width or 0) > best[0]:
+            best = (width or 0, href, width, height)
+    if best is None:
+        return None
+    cm = child(el, "contentMeta")
+    caption = ""
+    for desc in children(cm, "description") if cm is not None else []:
+        if (desc.get("role") or "").endswith("caption") or not caption:
+            caption = text_of(desc)
+    headline = text_of(child(cm, "headline"))
+    credit = text_of(child(cm, "creditline")) or text_of(child(cm, "by"))
+    rights = child(el, "rightsInfo")
+    return PictureRef(
+        href=best[1],
+        caption=caption,
+        alt=(headline or caption)[:300],
+        credit=credit,
+        copyright=text_of(child(rights, "copyrightNotice")),
+        guid=(el.get("guid") or "").strip(),
+        width=best[2],
+        height=best[3],
+    )
+
+
+def _join_packages(items: list[etree._Element], entries: list[ParsedEntry]) -> None:
+    """Give each story a package in this message names its pictures (see the module's note)."""
+    pictures = {
+        (el.get("guid") or "").strip(): el for el in items if _is_picture(el) and el.get("guid")
+    }
+    stories = {e.guid: e for e in entries if isinstance(e, WireItem)}
+    used: dict[str, str] = {}
+    for el in items:
+        if localname(el) != "packageItem":
+            continue
+        refs = list(descendants(el, "itemRef"))
+        texts = [
+            r.get("residref", "")
+            for r in refs
+            if _qcode_value(child(r, "itemClass")).lower().endswith(":text")
+        ]
+        story = next((stories[g] for g in texts if g in stories), None)
+        if story is None:
+            continue
+        for r in refs:
+            picture = pictures.get(r.get("residref", ""))
+            ref = picture_ref(picture) if picture is not None else None
+            if ref is not None and all(p.href != ref.href for p in story.pictures):
+                story.pictures.append(ref)
+                used[ref.guid] = story.guid
+    for entry in entries:
+        if isinstance(entry, Ignored) and entry.guid in used:
+            entry.reason = f"picture item: the picture of story {used[entry.guid]}"

@@ -30,6 +30,7 @@ from masthead.wire.items import (
     MalformedInput,
     MissingField,
     ParsedEntry,
+    PictureRef,
     PubStatus,
     Subject,
     UnsupportedFormat,
@@ -203,6 +204,7 @@ class NinjsAdapter(Adapter):
             item.correction = item.ednote
         item.canonical_url = _canonical(d)
         item.image_url, item.image_alt = _image(d)
+        item.pictures = _pictures(d)
         if not item.headline and item.pubstatus == PubStatus.USABLE:
             raise MissingField("ninjs item has no headline", excerpt=excerpt)
         item.headline = item.headline or guid
@@ -253,6 +255,68 @@ def _canonical(d: dict[str, Any]) -> str:
                 return _str(link.get("href"))
     uri = _str(d.get("uri"))
     return uri if uri.startswith(("http://", "https://")) else ""
+
+
+def _rendition_href(renditions: Any) -> tuple[str, int | None, int | None]:
+    """The largest rendition's href (the original, where the agency sends it), any scheme:
+    a relative one is a file delivered beside the item."""
+    values = list(renditions.values()) if isinstance(renditions, dict) else renditions or []
+    best: tuple[int, str, int | None, int | None] | None = None
+    for r in values:
+        if not isinstance(r, dict):
+            continue
+        r = _lower(r)
+        href = _str(r.get("href"))
+        mime = _str(r.get("contenttype") or r.get("mimetype")).lower()
+        if not href or (mime and not mime.startswith("image/")):
+            continue
+        w, h = r.get("width"), r.get("height")
+        width = w if isinstance(w, int) else None
+        height = h if isinstance(h, int) else None
+        if best is None or (width or 0) > best[0]:
+            best = (width or 0, href, width, height)
+    return (best[1], best[2], best[3]) if best else ("", None, None)
+
+
+def _pictures(d: dict[str, Any]) -> list[PictureRef]:
+    """ninjs `associations` of type picture, each at its largest rendition, with the
+    association's caption (description), alt (1.x `description_text`, 3.0 `altText`...),
+    byline as credit and copyright."""
+    assoc = d.get("associations")
+    candidates = list(assoc.values()) if isinstance(assoc, dict) else assoc or []
+    found = []
+    for a in candidates:
+        if not isinstance(a, dict):
+            continue
+        a = _lower(a)
+        if _str(a.get("type")).lower() not in {"picture", "image", "graphic"}:
+            continue
+        href, width, height = _rendition_href(a.get("renditions"))
+        if not href:
+            continue
+        descriptions = a.get("descriptions")
+        caption = _str(a.get("body_text")) or _str(a.get("description_text"))
+        if not caption and isinstance(descriptions, list):
+            caption = next((_str(x.get("value")) for x in descriptions if isinstance(x, dict)), "")
+        alt = (
+            _str(a.get("alttext"))
+            or _str(a.get("description_text"))
+            or _str(a.get("headline"))
+            or caption
+        )
+        found.append(
+            PictureRef(
+                href=href,
+                caption=caption,
+                alt=" ".join(alt.split())[:300],
+                credit=_str(a.get("byline")) or _named(a.get("by")) or _str(a.get("by")),
+                copyright=_str(a.get("copyrightnotice")),
+                guid=_str(a.get("uri") or a.get("guid")),
+                width=width,
+                height=height,
+            )
+        )
+    return found
 
 
 def _image(d: dict[str, Any]) -> tuple[str, str]:

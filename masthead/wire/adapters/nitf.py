@@ -27,6 +27,7 @@ from masthead.wire.items import (
     MalformedInput,
     MissingField,
     ParsedEntry,
+    PictureRef,
     PubStatus,
     Subject,
     WireItem,
@@ -140,6 +141,9 @@ class NITFAdapter(Adapter):
             item.credit = text_of(child(body_head, "distributor")) or item.credit
             content = child(body, "body.content")
             if content is not None:
+                item.pictures = _pictures(content)
+                for media in list(descendants(content, "media")):
+                    media.getparent().remove(media)  # a picture is the library's, not body text
                 item.body_html = inner_xml(content)
         if not item.headline:
             item.headline = text_of(child(head, "title"))
@@ -147,3 +151,35 @@ class NITFAdapter(Adapter):
             raise MissingField("NITF document has no headline", guid=item.guid, excerpt=excerpt)
         item.headline = item.headline or item.guid
         return item
+
+
+def _pictures(content: etree._Element) -> list[PictureRef]:
+    """NITF `media` (media-type image or photo) at its largest `media-reference`, with
+    `media-caption` and `media-producer` (the credit)."""
+    found = []
+    for media in descendants(content, "media"):
+        if (media.get("media-type") or "").lower() not in {"image", "photo", "graphic"}:
+            continue
+        best: tuple[int, etree._Element] | None = None
+        for ref in descendants(media, "media-reference"):
+            if not (ref.get("source") or ref.get("data-location")):
+                continue
+            width = parse_version(ref.get("width")) or 0
+            if best is None or width > best[0]:
+                best = (width, ref)
+        if best is None:
+            continue
+        ref = best[1]
+        caption = text_of(child(media, "media-caption"))
+        producers = [text_of(p) for p in children(media, "media-producer")]
+        found.append(
+            PictureRef(
+                href=(ref.get("source") or ref.get("data-location") or "").strip(),
+                caption=caption,
+                alt=(ref.get("alternate-text") or caption)[:300].strip(),
+                credit=", ".join(p for p in producers if p),
+                width=parse_version(ref.get("width")),
+                height=parse_version(ref.get("height")),
+            )
+        )
+    return found

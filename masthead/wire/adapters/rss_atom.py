@@ -41,6 +41,7 @@ from masthead.wire.items import (
     MalformedInput,
     MissingField,
     ParsedEntry,
+    PictureRef,
     Subject,
     Unchanged,
     UnsupportedFormat,
@@ -52,6 +53,53 @@ from masthead.wire.items import (
 _get = dict.get
 FICTION_DOMAIN = "https://masthead.example/ns/fiction"
 ITEM_NAMES = {"item", "entry"}
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _pictures(entry: Any) -> list[PictureRef]:
+    """Media RSS `media:content` (medium or type image) and `media:thumbnail`, then image
+    enclosures: the first is the lead. feedparser folds `media:description` into the summary,
+    so an RSS picture's words are its `media:credit` and `media:text` only."""
+    credits = [c.get("content", "") for c in _get(entry, "media_credit") or [] if c.get("content")]
+    credit = ", ".join(dict.fromkeys(credits))
+    alt = " ".join(str(_get(entry, "media_text") or "").split())
+    found: list[PictureRef] = []
+    for media in _get(entry, "media_content") or []:
+        kind = (media.get("medium") or "").lower()
+        mime = (media.get("type") or "").lower()
+        # Neither given (the Guardian's feeds): a picture, as Media RSS readers take it.
+        if media.get("url") and (kind in {"", "image"} and (not mime or mime.startswith("image/"))):
+            found.append(
+                PictureRef(
+                    href=media["url"].strip(),
+                    alt=alt,
+                    credit=credit,
+                    width=_int(media.get("width")),
+                    height=_int(media.get("height")),
+                )
+            )
+    for enclosure in entry.get("enclosures") or []:
+        if (enclosure.get("type") or "").lower().startswith("image/") and enclosure.get("href"):
+            found.append(PictureRef(href=enclosure["href"].strip(), alt=alt, credit=credit))
+    if not found:
+        for thumb in _get(entry, "media_thumbnail") or []:
+            if thumb.get("url"):
+                found.append(PictureRef(href=thumb["url"].strip(), alt=alt, credit=credit))
+    # One picture at several sizes (the Guardian's 140- and 460-wide media:content, the same
+    # path with other query strings): the widest stands for it, in the first one's place.
+    widest: dict[str, PictureRef] = {}
+    for p in found:
+        key = p.href.split("?", 1)[0]
+        if key not in widest or (p.width or 0) > (widest[key].width or 0):
+            widest[key] = p
+    order = list(dict.fromkeys(p.href.split("?", 1)[0] for p in found))
+    return [widest[key] for key in order]
 
 
 def _when(struct: Any) -> dt.datetime | None:
@@ -184,6 +232,7 @@ class RssAtomAdapter(Adapter):
         title = (_get(feed, "title") or "").strip()
         item.provider = re.split(r"\s+[—–|:-]\s+", title, maxsplit=1)[0].strip()
         item.language = (_get(entry, "language") or _get(feed, "language") or "").strip()
+        item.pictures = _pictures(entry)
         for media in (_get(entry, "media_content") or []) + (_get(entry, "media_thumbnail") or []):
             url = media.get("url", "")
             if url.startswith(("http://", "https://")):

@@ -23,11 +23,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
-from masthead.demo import live
+from masthead.demo import illustrations, live
 from masthead.discovery.tasks import run_pending_refreshes
 from masthead.lib.planner import refresh_planner_statistics
-from masthead.newsroom.actions import Actor, PublishLocalStoryAction
-from masthead.newsroom.models import Access, Author, Section, Source
+from masthead.newsroom import pictures
+from masthead.newsroom.actions import Actor, PublishLocalStoryAction, SetPicturesAction
+from masthead.newsroom.models import Access, Article, Author, Section, Source
 from masthead.wire.ingest import ingest_path, poll_feed
 from masthead.wire.models import Feed
 from masthead.wire.results import IngestSummary
@@ -292,4 +293,20 @@ class Command(BaseCommand):
                 published_at=parse_datetime(story["published"]),
                 is_fiction=bool(story.get("fiction", True)),
             ).execute()
+            self.picture_local(path.parent / "pictures" / f"{story['slug']}.jpg", story)
         return len(stories)
+
+    def picture_local(self, picture: Path, story: dict[str, Any]) -> None:
+        """A staff story's picture, drawn for the demo, through the library and the action
+        an editor's choice takes."""
+        article = Article.objects.filter(slug=story["slug"]).first()
+        if article is None or not picture.is_file() or article.lead_image_id:
+            return
+        image, _ = pictures.store_image(
+            picture.read_bytes(),
+            filename=picture.name,
+            alt=illustrations.alt_for(f"local:{story['slug']}", story["headline"]),
+            credit=illustrations.CREDIT,
+            source="demo content",
+        )
+        SetPicturesAction(article=article, lead=image, actor=Actor.system("demo loader")).execute()

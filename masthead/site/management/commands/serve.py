@@ -6,7 +6,8 @@ With `--edge varnish`, varnishd takes the public address with the shipped VCL
 gunicorn serves the site, with static files collected into hashed, compressed copies that
 WhiteNoise serves with far-future cache headers. Unless `--no-worker` is given (a web machine in
 a multi-machine setup), the background-task worker (`masthead db_worker`) and the wire poller
-(`masthead wire poll --watch`) run beside it, so one command brings up the whole embedded paper.
+(`masthead wire poll --watch`) run beside it, with the newsletters' clock (`masthead newsletter
+watch`), so one command brings up the whole embedded paper.
 """
 
 from __future__ import annotations
@@ -108,6 +109,9 @@ class Command(BaseCommand):
         if not options["no_worker"]:
             commands["tasks"] = [*masthead, "db_worker"]
             commands["wire"] = [*masthead, "wire", "poll", "--watch"]
+            # The newsletters' clock: builds each scheduled digest at its time and starts
+            # scheduled editions (the task worker sends them).
+            commands["newsletters"] = [*masthead, "newsletter", "watch"]
         self.stdout.write(
             f"Serving on http://{options['bind']}/ with {options['workers']} web workers"
             + (f" behind Varnish (origin on {bind})" if edge else "")
