@@ -141,3 +141,15 @@ def test_it_lists_where_a_picture_is_used(editor_client):
     page = editor_client.get(f"/admin/newsroom/image/{image.pk}/change/").content.decode()
     assert "Harbour reopens" in page and "(lead)" in page
     assert "focal-picker" in page and "pictures/focal_point.js" in page
+
+
+def test_it_refuses_an_edit_that_takes_a_story_live_without_alt_text(django_user_model):
+    from masthead.newsroom.actions import EditArticleAction
+
+    article = ArticleFactory(status=Article.Status.REVIEW)
+    SetPicturesAction(article=article, lead=stored(alt=""), actor=SYSTEM).execute()
+    article = Article.objects.get(pk=article.pk)
+    article.status = Article.Status.PUBLISHED
+    with pytest.raises(ActionError, match="alt text"):
+        EditArticleAction(article=article, changed=["status"], actor=SYSTEM).execute()
+    assert Article.objects.get(pk=article.pk).status == Article.Status.REVIEW

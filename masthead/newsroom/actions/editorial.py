@@ -204,6 +204,7 @@ class CreateArticleAction:
             article.created_by = self.actor.user
         settle_status(article, timezone.now())
         require_byline(article, self.relations)
+        require_alt(article)
         article.save()
         _set_relations(article, self.relations)
         record_transition(article, "", article.status, self.actor, note="created")
@@ -283,6 +284,7 @@ class EditArticleAction:
         if article.status != previous.status or "published_at" in self.changed:
             settle_status(article, now, republish=previous.status == Article.Status.UNPUBLISHED)
         require_byline(article, self.relations)
+        require_alt(article)
         if article.wire_guid:
             _lock_edited(article, previous, self.changed, unlock=self.from_wire)
         revise(
@@ -369,6 +371,16 @@ def require_byline(article: Article, relations: Relations) -> None:
         has_author = bool(article.pk) and article.authorships.exists()
     if not has_author:
         raise MissingByline("staff copy needs a byline: add at least one author")
+
+
+def require_alt(article: Article) -> None:
+    """A story goes live only with alt text on its lead picture: readers who cannot see the
+    picture are told what it shows (whichever door publishes it: a button, a form, a clock)."""
+    if article.status not in (Article.Status.PUBLISHED, Article.Status.SCHEDULED):
+        return
+    picture = article.lead_image
+    if picture is not None and not picture.alt.strip():
+        raise ActionError("the lead picture needs alt text before the story goes live")
 
 
 def stale_message(current: Article) -> str:

@@ -28,6 +28,7 @@ from masthead.newsroom.actions.base import (
 from masthead.newsroom.actions.editorial import (
     EditArticleAction,
     Relations,
+    require_alt,
     require_byline,
     settle_status,
 )
@@ -139,9 +140,6 @@ class PublishArticleAction(_Step):
         super().check(current)
         if self.at is not None and current.unpublish_at and current.unpublish_at <= self.at:
             raise ActionError("it would go live after the time set to take it down")
-        if current.lead_image is not None and not current.lead_image.alt.strip():
-            # Readers who cannot see the picture are told what it shows.
-            raise ActionError("the lead picture needs alt text before the story goes live")
 
     def apply(self, article: Article, now: dt.datetime) -> str:
         republish = article.status == Status.UNPUBLISHED and article.published_at is not None
@@ -152,6 +150,7 @@ class PublishArticleAction(_Step):
         article.status = Status.PUBLISHED
         settle_status(article, now, republish=republish)
         require_byline(article, Relations())
+        require_alt(article)
         return "published" if article.status == Status.PUBLISHED else ""
 
 
