@@ -262,7 +262,7 @@ MASTHEAD_NEWSLETTER_LATE_MINUTES = envint("MASTHEAD_NEWSLETTER_LATE_MINUTES", "1
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(envstr("MASTHEAD_STATIC_ROOT", str(DATA_DIR / "static")))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         # Hashed, compressed assets; the plain storage keeps tests free of a collectstatic step.
@@ -280,6 +280,37 @@ WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
+# The picture library (originals and renditions) in object storage instead of the media
+# folder: "s3" (Amazon S3 or any S3-compatible store, through django-storages). Readers are
+# sent to the storage's own URLs (or MASTHEAD_S3_CUSTOM_DOMAIN, a CDN in front), unsigned:
+# rendition names are made from their bytes. The bucket must let the public read only
+# `renditions/`; the originals (`pictures/originals/`, with their GPS) stay private.
+MASTHEAD_MEDIA_STORAGE = envstr("MASTHEAD_MEDIA_STORAGE", "local")
+if MASTHEAD_MEDIA_STORAGE == "s3":
+    _bucket = envstr("MASTHEAD_S3_BUCKET", "")
+    if not _bucket:
+        raise ImproperlyConfigured("MASTHEAD_MEDIA_STORAGE=s3 needs MASTHEAD_S3_BUCKET.")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _bucket,
+            "region_name": envstr("MASTHEAD_S3_REGION", "") or None,
+            # Another provider's S3 API (MinIO, Cloudflare R2, DigitalOcean Spaces...).
+            "endpoint_url": envstr("MASTHEAD_S3_ENDPOINT_URL", "") or None,
+            # Unset: boto3's own chain (AWS_* variables, an instance or task role).
+            "access_key": envsecret("MASTHEAD_S3_ACCESS_KEY_ID"),
+            "secret_key": envsecret("MASTHEAD_S3_SECRET_ACCESS_KEY"),
+            "custom_domain": envstr("MASTHEAD_S3_CUSTOM_DOMAIN", "") or None,
+            "querystring_auth": False,  # public, cacheable URLs: a signed one expires
+            "default_acl": None,  # the bucket's policy decides (renditions public only)
+            # What the rendition view says in the embedded case: a name never changes meaning.
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+elif MASTHEAD_MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured(
+        f"MASTHEAD_MEDIA_STORAGE is {MASTHEAD_MEDIA_STORAGE!r}: 'local' or 's3'."
+    )
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

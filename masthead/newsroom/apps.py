@@ -8,6 +8,7 @@ class NewsroomConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self) -> None:
-        from masthead.newsroom import roles
+        from masthead.newsroom import receivers, roles
 
         post_migrate.connect(roles.after_migrate, dispatch_uid="newsroom.roles")
+        receivers.connect()

@@ -11,18 +11,24 @@ their own bytes, so a URL never changes meaning and may be cached for a year.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
+import logging
+import operator
 import warnings
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
 
-from masthead.newsroom.models import Image
+from masthead.newsroom.models import Article, ArticleImage, Image
+
+logger = logging.getLogger(__name__)
 
 # 40 megapixels: a press camera's full frame is 24-60; a decompression bomb is thousands.
 MAX_PIXELS = 40_000_000
@@ -229,3 +235,52 @@ def make_renditions(image: Image) -> list[dict]:
 
 def url(name: str) -> str:
     return default_storage.url(name)
+
+
+def forget_killed(article_id: int) -> list[int]:
+    """Delete the pictures of a killed story that no story still standing uses: their
+    renditions and stored original leave the storage, and their rows the library (a kill
+    takes a picture off every page; a URL a reader kept answers 404). A picture another story
+    shows stays whole. Returns the ids of the pictures deleted."""
+    killed = Article.objects.filter(pk=article_id, status=Article.Status.KILLED)
+    ids = set(killed.exclude(lead_image=None).values_list("lead_image_id", flat=True))
+    if killed.exists():
+        ids |= set(
+            ArticleImage.objects.filter(article_id=article_id).values_list("image_id", flat=True)
+        )
+    return [image_id for image_id in sorted(ids) if _forget(image_id)]
+
+
+def _forget(image_id: int) -> bool:
+    with transaction.atomic():
+        # Locked: a story given this picture meanwhile either commits first (and is seen
+        # below) or waits, and then finds the picture gone.
+        image = Image.objects.select_for_update().filter(pk=image_id).first()
+        if image is None:
+            return False
+        users = Article.objects.filter(Q(lead_image=image) | Q(pictures__image=image))
+        if users.exclude(status=Article.Status.KILLED).exists():
+            return False
+        names = {r["name"] for r in image.renditions}
+        # Two originals with the same pixels (one with its metadata, one without) make the
+        # same renditions under the same names: those another picture lists are kept.
+        shared: set[str] = set()
+        if names:
+            anywhere = functools.reduce(operator.or_, (Q(renditions__icontains=n) for n in names))
+            for other in Image.objects.exclude(pk=image.pk).filter(anywhere):
+                shared |= {r["name"] for r in other.renditions}
+        files = sorted(names - shared)
+        if image.original.name:
+            files.append(image.original.name)
+        ArticleImage.objects.filter(image=image).delete()  # killed stories' body pictures
+        image.delete()  # a killed story's lead is set to none
+        transaction.on_commit(lambda: _delete_files(files))
+    return True
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:  # the row is gone either way; a file left behind is only space
+            logger.warning("could not delete picture file %s", name, exc_info=True)

@@ -142,6 +142,7 @@ FIELDS: tuple[tuple[str, str], ...] = (
 OTHER_FIELDS: tuple[tuple[str, str], ...] = (
     ("status", "Status (a restore leaves it as it is)"),
     ("byline", "Free-text byline"),
+    ("lead_image", "Lead picture"),
     ("image_url", "Image"),
     ("image_alt", "Image description"),
     ("credit_line", "Credit line"),

@@ -21,3 +21,11 @@ def make_renditions(image_id: int) -> str:
     except pictures.PictureRefused as exc:
         return f"refused: {exc.reason}"
     return f"{len(made)} renditions"
+
+
+@task()
+def forget_killed_pictures(article_id: int) -> str:
+    """A killed story's pictures, out of storage unless another story shows them
+    (`masthead.newsroom.receivers`)."""
+    gone = pictures.forget_killed(article_id)
+    return f"{len(gone)} pictures deleted"

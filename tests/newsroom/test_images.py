@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from django.core.files.storage import default_storage
@@ -153,3 +154,132 @@ def test_it_refuses_an_edit_that_takes_a_story_live_without_alt_text(django_user
     with pytest.raises(ActionError, match="alt text"):
         EditArticleAction(article=article, changed=["status"], actor=SYSTEM).execute()
     assert Article.objects.get(pk=article.pk).status == Article.Status.REVIEW
+
+
+@pytest.fixture
+def editor(django_user_model):
+    user = django_user_model.objects.create_superuser("desk", "desk@example.org", "pw")
+    return Actor.editor(user)
+
+
+def test_it_locks_an_editors_lead_picture_on_a_wire_story_against_the_wire(editor):
+    article = ArticleFactory(wire_guid="urn:wire:1")
+    wire = Actor.wire(article.source)
+    first, chosen, later = (stored(jpeg(colour=(c, 9, 9))) for c in (10, 120, 230))
+    SetPicturesAction(article=article, lead=first, actor=wire).execute()
+    SetPicturesAction(article=article, lead=chosen, actor=editor).execute()
+    article.refresh_from_db()
+    assert "lead_image" in article.editor_locked_fields
+    assert article.wire_locked_values["lead_image"] == first.pk
+    SetPicturesAction(article=article, lead=later, actor=wire).execute()
+    article.refresh_from_db()
+    assert article.lead_image_id == chosen.pk
+    assert not article.pictures.exists()  # the wire's lead is not slipped into the body
+
+
+def test_it_locks_the_lead_picture_chosen_in_the_story_form(editor):
+    from masthead.newsroom.actions import EditArticleAction
+
+    article = ArticleFactory(wire_guid="urn:wire:2")
+    chosen, later = stored(jpeg(colour=(1, 1, 1))), stored(jpeg(colour=(250, 1, 1)))
+    article = Article.objects.get(pk=article.pk)
+    article.lead_image = chosen
+    EditArticleAction(article=article, changed=["lead_image"], actor=editor).execute()
+    article.refresh_from_db()
+    assert article.editor_locked_fields == ["lead_image"]
+    SetPicturesAction(article=article, lead=later, actor=Actor.wire(article.source)).execute()
+    article.refresh_from_db()
+    assert article.lead_image_id == chosen.pk
+
+
+def test_it_keeps_no_lock_for_a_local_story_or_a_system_change(editor):
+    local = ArticleFactory()
+    SetPicturesAction(article=local, lead=stored(), actor=editor).execute()
+    wire_story = ArticleFactory(wire_guid="urn:wire:3")
+    SetPicturesAction(
+        article=wire_story, lead=stored(jpeg(colour=(5, 5, 5))), actor=SYSTEM
+    ).execute()
+    for article in (local, wire_story):
+        article.refresh_from_db()
+        assert article.editor_locked_fields == []
+
+
+def test_it_keeps_a_revision_of_each_picture_change_naming_who(editor):
+    article = ArticleFactory()
+    one, two = stored(jpeg(colour=(3, 3, 3))), stored(jpeg(colour=(200, 3, 3)))
+    SetPicturesAction(article=article, lead=one, actor=SYSTEM).execute()
+    SetPicturesAction(article=article, lead=two, body=[one], actor=editor).execute()
+    SetPicturesAction(article=article, lead=two, body=[one], actor=editor).execute()  # no change
+    revisions = list(article.revisions.order_by("created", "id"))
+    assert [(r.reason, r.actor) for r in revisions] == [("pictures", "tests"), ("pictures", "desk")]
+    assert [r.snapshot["lead_image"] for r in revisions] == [None, one.pk]
+    assert revisions[1].user == editor.user
+
+
+def test_it_restores_a_versions_lead_picture(editor):
+    from masthead.newsroom.actions import RestoreRevisionAction
+    from masthead.newsroom.revisions import history, other_changes
+
+    article = ArticleFactory()
+    one, two = stored(jpeg(colour=(3, 3, 3))), stored(jpeg(colour=(200, 3, 3)))
+    SetPicturesAction(article=article, lead=one, actor=SYSTEM).execute()
+    SetPicturesAction(article=article, lead=two, actor=SYSTEM).execute()
+    versions = history(Article.objects.get(pk=article.pk))
+    assert other_changes(versions[1], versions[2]) == ["Lead picture"]
+    RestoreRevisionAction(article=article, data=versions[1].data, number=2, actor=editor).execute()
+    assert Article.objects.get(pk=article.pk).lead_image_id == one.pk
+
+
+def _settings_in_a_process(env: dict[str, str], code: str):
+    import os
+    import subprocess
+    import sys
+
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("MASTHEAD_S3_", "AWS_"))}
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env={**base, "DJANGO_SETTINGS_MODULE": "masthead.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_it_keeps_the_library_in_s3_by_configuration(tmp_path):
+    env = {
+        "MASTHEAD_DATA_DIR": str(tmp_path),
+        "MASTHEAD_MEDIA_STORAGE": "s3",
+        "MASTHEAD_S3_BUCKET": "ledger-pictures",
+        "MASTHEAD_S3_REGION": "us-west-2",
+        "MASTHEAD_S3_CUSTOM_DOMAIN": "pictures.example.org",
+        "MASTHEAD_S3_ACCESS_KEY_ID": "AKIDEXAMPLE",
+        "MASTHEAD_S3_SECRET_ACCESS_KEY_FILE": str(tmp_path / "s3-secret"),
+    }
+    (tmp_path / "s3-secret").write_text("not-a-real-secret\n")
+    code = (
+        "import json; from django.conf import settings; "
+        "from django.core.files.storage import default_storage as s; "
+        "print(json.dumps(settings.STORAGES['default'])); "
+        "url = s.url('renditions/ab/x.jpg'); "  # no request: boto3 connects lazily
+        "print(type(s._wrapped).__name__, s.bucket_name, url)"
+    )
+    done = _settings_in_a_process(env, code)
+    assert done.returncode == 0, done.stderr
+    config_line, storage_line = done.stdout.strip().splitlines()
+    config = json.loads(config_line)
+    assert config["BACKEND"] == "storages.backends.s3.S3Storage"
+    options = config["OPTIONS"]
+    assert options["bucket_name"] == "ledger-pictures" and options["region_name"] == "us-west-2"
+    assert options["secret_key"] == "not-a-real-secret" and options["querystring_auth"] is False
+    assert storage_line == (
+        "S3Storage ledger-pictures https://pictures.example.org/renditions/ab/x.jpg"
+    )
+
+
+def test_it_refuses_s3_storage_without_a_bucket_and_an_unknown_storage(tmp_path):
+    for env, message in (
+        ({"MASTHEAD_MEDIA_STORAGE": "s3"}, "needs MASTHEAD_S3_BUCKET"),
+        ({"MASTHEAD_MEDIA_STORAGE": "ftp"}, "'local' or 's3'"),
+    ):
+        done = _settings_in_a_process({"MASTHEAD_DATA_DIR": str(tmp_path), **env}, "pass")
+        assert done.returncode != 0 and message in done.stderr

@@ -7,10 +7,11 @@ import json
 import re
 
 import pytest
+from django.core.files.storage import default_storage
 
 from masthead.newsroom.actions import KillArticleAction, SetPicturesAction
 from masthead.newsroom.actors import Actor
-from masthead.newsroom.models import Access
+from masthead.newsroom.models import Access, Image
 from tests.factories import ArticleFactory, SectionFactory
 from tests.pictures import has_gps, jpeg, stored
 
@@ -129,3 +130,49 @@ def test_it_purges_the_storys_cached_page_when_its_picture_changes(
         image.alt = "Terns over the breakwater"
         image.save()
     assert "Terns over the breakwater" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_it_deletes_a_killed_storys_picture_files_and_the_urls_answer_404(
+    client, django_capture_on_commit_callbacks
+):
+    article, image = pictured()
+    inner = stored(jpeg(colour=(90, 20, 20)), alt="Inside")
+    SetPicturesAction(article=article, body=[inner], actor=SYSTEM).execute()
+    names = [r["name"] for i in (image, inner) for r in i.renditions]
+    originals = [image.original.name, inner.original.name]
+    assert all(default_storage.exists(n) for n in names + originals)
+    assert client.get(f"/media/{names[0]}").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        KillArticleAction(article=article, reason="Legal", actor=SYSTEM).execute()
+    assert not any(default_storage.exists(n) for n in names + originals)
+    for name in names:
+        assert client.get(f"/media/{name}").status_code == 404, name
+    assert not Image.objects.filter(pk__in=[image.pk, inner.pk]).exists()
+    article.refresh_from_db()
+    assert article.is_killed and article.lead_image is None and not article.pictures.exists()
+
+
+def test_it_keeps_a_killed_storys_picture_that_another_story_shows(
+    client, django_capture_on_commit_callbacks
+):
+    article, image = pictured()
+    other = ArticleFactory(headline="Another story with the picture")
+    SetPicturesAction(article=other, body=[image], actor=SYSTEM).execute()
+    with django_capture_on_commit_callbacks(execute=True):
+        KillArticleAction(article=article, reason="Legal", actor=SYSTEM).execute()
+    assert Image.objects.filter(pk=image.pk).exists()
+    assert default_storage.exists(image.original.name)
+    for r in image.renditions:
+        assert client.get(f"/media/{r['name']}").status_code == 200
+
+
+def test_it_keeps_a_rendition_another_picture_shares(django_capture_on_commit_callbacks):
+    article, image = pictured()
+    twin = stored(jpeg(gps=False), alt="The same pixels, no metadata")
+    assert twin.pk != image.pk
+    shared = {r["name"] for r in twin.renditions} & {r["name"] for r in image.renditions}
+    assert shared
+    with django_capture_on_commit_callbacks(execute=True):
+        KillArticleAction(article=article, reason="Legal", actor=SYSTEM).execute()
+    assert all(default_storage.exists(n) for n in shared)
+    assert not default_storage.exists(image.original.name)

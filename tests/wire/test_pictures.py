@@ -9,7 +9,7 @@ import re
 import pytest
 from lxml import etree
 
-from masthead.newsroom.actions import KillArticleAction
+from masthead.newsroom.actions import KillArticleAction, SetPicturesAction
 from masthead.newsroom.actors import Actor
 from masthead.newsroom.models import Article, Image
 from masthead.wire import fetch
@@ -240,3 +240,72 @@ def test_it_takes_no_picture_for_a_killed_story(tmp_path):
     ref = wire_pictures.PictureRef(href="https://photos.agency.example/p.jpg")
     outcome = wire_pictures.fetch_and_attach(article.pk, ref, position=0, feed_id=feed.pk, file="")
     assert outcome == "story killed: picture not fetched"
+
+
+def test_it_keeps_an_editors_lead_picture_when_the_wire_sends_a_new_one(
+    tmp_path, django_user_model
+):
+    from tests.pictures import stored
+
+    (tmp_path / "one.jpg").write_bytes(jpeg(colour=(10, 10, 10)))
+    (tmp_path / "two.jpg").write_bytes(jpeg(colour=(200, 200, 10)))
+    first = tmp_path / "feed1.xml"
+    first.write_bytes(_rss_with_picture("one.jpg"))
+    ingest_file(first)
+    article = Article.objects.get()
+    chosen = stored(jpeg(colour=(90, 20, 200)), alt="The editor's choice")
+    user = django_user_model.objects.create_superuser("desk", "desk@example.org", "pw")
+    SetPicturesAction(article=article, lead=chosen, actor=Actor.editor(user)).execute()
+    second = tmp_path / "feed2.xml"
+    second.write_bytes(
+        _rss_with_picture("two.jpg").replace(b"<p>Text.</p>", b"<p>Text, updated.</p>")
+    )
+    ingest_file(second)
+    article.refresh_from_db()
+    assert "updated" in article.body  # the version applied
+    assert article.lead_image_id == chosen.pk  # but not its picture
+
+
+def _rss_with_described_picture(*, description: bool, body: bool) -> bytes:
+    item = rss_item(
+        title="Harbour reopens",
+        guid="described",
+        description="The harbour reopened." if description else None,
+        body="<p>The story's own text.</p>" if body else None,
+    )
+    media = (
+        "<media:group>"
+        '<media:content url="https://photos.agency.example/a.jpg?w=140" medium="image">'
+        "<media:description>Small copy.</media:description></media:content>"
+        '<media:content url="https://photos.agency.example/a.jpg?w=460" medium="image" '
+        'width="460"/>'
+        '<media:content url="https://photos.agency.example/b.jpg" medium="image" width="460"/>'
+        '<media:description type="html">Boats &lt;b&gt;at dawn&lt;/b&gt; &amp; gulls.'
+        "</media:description></media:group>"
+    )
+    return rss(item.replace("</item>", media + "</item>")).replace(
+        b"<rss ", b'<rss xmlns:media="http://search.yahoo.com/mrss/" ', 1
+    )
+
+
+@pytest.mark.parametrize("description", [True, False])
+@pytest.mark.parametrize("body", [True, False])
+def test_it_reads_rss_media_description_as_the_caption(description, body):
+    [story] = items(_rss_with_described_picture(description=description, body=body))
+    first, second = story.pictures
+    assert first.href.endswith("a.jpg?w=460") and first.caption == "Small copy."
+    assert second.caption == "Boats at dawn & gulls."  # the group's, for each picture
+    # feedparser took a caption for the summary or the body: neither is the story's text.
+    for text in (story.summary, story.body_html):
+        assert "Small copy" not in text and "Boats" not in text
+    if body:
+        assert "The story's own text." in story.body_html
+    if description:
+        assert "The harbour reopened." in story.summary + story.body_html
+
+
+def test_it_reads_media_description_in_a_chunk_a_helper_process_parses():
+    from masthead.wire.adapters.rss_atom import _read
+
+    [story] = _read(_rss_with_described_picture(description=True, body=True), None)
+    assert story.pictures[0].caption == "Small copy."

@@ -32,6 +32,10 @@ WIRE_FIELDS = (
 )
 # Pseudo-fields for the relations, in the same lock list.
 LOCKABLE_RELATIONS = ("sections", "tags", "bylines")
+# The lead picture an editor chose (`SetPicturesAction`, or the story form's lead picture):
+# locked too, so a later wire version's picture never replaces it. Not put to the desk as a
+# `WireChange` (the desk compares text); the wire's next picture is simply not taken.
+LEAD_IMAGE = "lead_image"
 
 
 class ActionError(Exception):
@@ -133,6 +137,7 @@ def snapshot(article: Article) -> dict[str, Any]:
     ):
         value = getattr(article, name)
         data[name] = value.isoformat() if value else None
+    data[LEAD_IMAGE] = article.lead_image_id  # the row's id (no query)
     if article.pk:
         data["sections"] = list(article.sections.values_list("slug", flat=True))
         data["tags"] = list(article.tags.values_list("slug", flat=True))
@@ -152,6 +157,8 @@ def story_value(article: Article, name: str) -> Any:
         return sorted(article.tags.values_list("name", flat=True))
     if name == "bylines":
         return [a.author.name for a in article.authorships.select_related("author")]
+    if name == LEAD_IMAGE:
+        return article.lead_image_id
     return json_value(getattr(article, name))
 
 

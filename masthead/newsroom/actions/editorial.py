@@ -13,6 +13,7 @@ from django.utils import timezone
 from masthead.newsroom.actions.base import (
     ADD,
     CHANGE,
+    LEAD_IMAGE,
     LOCKABLE_RELATIONS,
     PUBLISH,
     REPORTER_STATUSES,
@@ -315,7 +316,7 @@ def _lock_edited(
     version is put to the desk only where the wire changes it again."""
     # The row's, as locked (and the copy's, which a caller may have set by hand).
     was_locked = set(previous.editor_locked_fields or []) | set(article.editor_locked_fields or [])
-    edited = {f for f in changed if f in WIRE_FIELDS or f in LOCKABLE_RELATIONS}
+    edited = {f for f in changed if f in WIRE_FIELDS or f in LOCKABLE_RELATIONS or f == LEAD_IMAGE}
     if "section" in changed:
         edited.add("sections")
     remembered = dict(previous.wire_locked_values or {})

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from masthead.newsroom.actions.base import (
     CHANGE,
+    LEAD_IMAGE,
     LOCKABLE_RELATIONS,
     PUBLISH,
     WIRE_FIELDS,
@@ -33,7 +34,7 @@ from masthead.newsroom.actions.editorial import (
     settle_status,
 )
 from masthead.newsroom.actors import Actor
-from masthead.newsroom.models import Article, Author, Section, Tag
+from masthead.newsroom.models import Article, Author, Image, Section, Tag
 
 Status = Article.Status
 
@@ -207,6 +208,14 @@ class RestoreRevisionAction:
             if getattr(article, name) != self.data[name]:
                 setattr(article, name, self.data[name])
                 changed.append(name)
+        # The lead picture the version had, if the library still has it (versions kept
+        # before pictures were recorded say nothing, and leave it as it is).
+        if LEAD_IMAGE in self.data and self.data[LEAD_IMAGE] != article.lead_image_id:
+            wanted = self.data[LEAD_IMAGE]
+            picture = Image.objects.filter(pk=wanted).first() if wanted else None
+            if picture is not None or not wanted:
+                article.lead_image = picture
+                changed.append(LEAD_IMAGE)
         relations = Relations()
         if "sections" in self.data:
             relations.sections = list(Section.objects.filter(slug__in=self.data["sections"]))

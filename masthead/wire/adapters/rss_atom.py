@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import html
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -53,6 +54,7 @@ from masthead.wire.items import (
 _get = dict.get
 FICTION_DOMAIN = "https://masthead.example/ns/fiction"
 ITEM_NAMES = {"item", "entry"}
+MRSS = "http://search.yahoo.com/mrss/"
 
 
 def _int(value: Any) -> int | None:
@@ -64,8 +66,8 @@ def _int(value: Any) -> int | None:
 
 def _pictures(entry: Any) -> list[PictureRef]:
     """Media RSS `media:content` (medium or type image) and `media:thumbnail`, then image
-    enclosures: the first is the lead. feedparser folds `media:description` into the summary,
-    so an RSS picture's words are its `media:credit` and `media:text` only."""
+    enclosures: the first is the lead. feedparser folds `media:description` into the summary
+    (or the content), so the captions are read from the item's XML (`_MediaText`)."""
     credits = [c.get("content", "") for c in _get(entry, "media_credit") or [] if c.get("content")]
     credit = ", ".join(dict.fromkeys(credits))
     alt = " ".join(str(_get(entry, "media_text") or "").split())
@@ -100,6 +102,61 @@ def _pictures(entry: Any) -> list[PictureRef]:
             widest[key] = p
     order = list(dict.fromkeys(p.href.split("?", 1)[0] for p in found))
     return [widest[key] for key in order]
+
+
+def _words(text: str) -> str:
+    return " ".join(html.unescape(strip_tags(text)).split())
+
+
+@dataclass
+class _MediaText:
+    """An item's Media RSS descriptions as its XML has them, which feedparser loses: each
+    `media:content`'s own (by URL, its query string dropped), the item's or its
+    `media:group`'s (for every picture), and all of them, to tell a caption feedparser took
+    for the story's summary or body from the story's own text."""
+
+    by_url: dict[str, str] = field(default_factory=dict)
+    shared: str = ""
+    texts: set[str] = field(default_factory=set)
+    has_description: bool = False  # the item's own <description> or <summary>
+
+    @classmethod
+    def of(cls, item: etree._Element) -> _MediaText:
+        own = {"description", "summary"}
+        found = cls(
+            has_description=any(
+                localname(c) in own and not str(c.tag).startswith(f"{{{MRSS}}}") for c in item
+            )
+        )
+        for el in item.iter(f"{{{MRSS}}}description"):
+            text = _words("".join(el.itertext()))
+            if not text:
+                continue
+            found.texts.add(text)
+            parent = el.getparent()
+            if parent is not None and parent.tag == f"{{{MRSS}}}content" and parent.get("url"):
+                found.by_url.setdefault(parent.get("url", "").strip().split("?", 1)[0], text)
+            elif not found.shared:
+                found.shared = text
+        return found
+
+    def caption(self, href: str) -> str:
+        return self.by_url.get(href.split("?", 1)[0], self.shared)
+
+
+def _media_texts(data: bytes, items: list[etree._Element] | None) -> list[_MediaText] | None:
+    """Each item's `_MediaText`, from the pre-screen's elements or, for a chunk a helper
+    process reads, from its own parse; None when the document has no Media RSS description
+    (the usual case: two byte searches) or cannot be read so."""
+    if MRSS.encode() not in data or b"description" not in data:
+        return None
+    if items is None:
+        try:
+            root = parse_xml(data)
+        except IngestError:
+            return None
+        items = [el for el in root.iter() if localname(el) in ITEM_NAMES]
+    return [_MediaText.of(el) for el in items]
 
 
 def _when(struct: Any) -> dt.datetime | None:
@@ -158,7 +215,8 @@ class RssAtomAdapter(Adapter):
         screened = _screen(data, unchanged)
         if screened.data is None:
             return screened.unchanged
-        return screened.unchanged + _read(screened.data, screened.hashes)
+        items = screened.items if screened.root is not None else None
+        return screened.unchanged + _read(screened.data, screened.hashes, items)
 
     def parse_batches(
         self,
@@ -177,14 +235,17 @@ class RssAtomAdapter(Adapter):
         if len(screened.items) >= PARALLEL_MIN_ITEMS and parallel.parse_processes():
             jobs = _chunk_documents(screened.root, screened.items, screened.hashes, prepare)
         if jobs is None:
-            entries = screened.unchanged + guard(lambda: _read(document, screened.hashes))
+            items = screened.items if screened.root is not None else None
+            entries = screened.unchanged + guard(lambda: _read(document, screened.hashes, items))
             return Batches(len(entries), iter([entries]))
         lists = parallel.ordered_map(_read_chunk, jobs)
         if screened.unchanged:
             lists = itertools.chain([screened.unchanged], lists)
         return Batches(len(screened.unchanged) + len(screened.items), lists)
 
-    def _entry(self, entry: Any, feed: Any, chash: str) -> ParsedEntry:
+    def _entry(
+        self, entry: Any, feed: Any, chash: str, mrss: _MediaText | None = None
+    ) -> ParsedEntry:
         title = (_get(entry, "title") or "").strip()
         link = (_get(entry, "link") or "").strip()
         guid = (_get(entry, "id") or "").strip() or link
@@ -208,6 +269,12 @@ class RssAtomAdapter(Adapter):
         item.first_created = published
         contents = _get(entry, "content") or []
         description = _get(entry, "summary") or ""
+        if mrss is not None and mrss.texts:
+            # A picture's caption is neither the story's body nor, unless the item says so
+            # in its own description, its summary.
+            contents = [c for c in contents if _words(c.get("value", "")) not in mrss.texts]
+            if not mrss.has_description and _words(description) in mrss.texts:
+                description = ""
         if contents:
             item.body_html = contents[0].get("value", "")
             item.summary = description if description != item.body_html else ""
@@ -233,6 +300,9 @@ class RssAtomAdapter(Adapter):
         item.provider = re.split(r"\s+[—–|:-]\s+", title, maxsplit=1)[0].strip()
         item.language = (_get(entry, "language") or _get(feed, "language") or "").strip()
         item.pictures = _pictures(entry)
+        if mrss is not None:
+            for picture in item.pictures:
+                picture.caption = picture.caption or mrss.caption(picture.href)
         for media in (_get(entry, "media_content") or []) + (_get(entry, "media_thumbnail") or []):
             url = media.get("url", "")
             if url.startswith(("http://", "https://")):
@@ -296,8 +366,11 @@ def _screen(data: bytes, unchanged: UnchangedCheck | None) -> _Screened:
     return _Screened(unchanged=entries, data=data, hashes=hashes, root=root, items=items)
 
 
-def _read(data: bytes, hashes: list[str] | None) -> list[ParsedEntry]:
-    """feedparser's reading of a whole document (or of one chunk of one)."""
+def _read(
+    data: bytes, hashes: list[str] | None, items: list[etree._Element] | None = None
+) -> list[ParsedEntry]:
+    """feedparser's reading of a whole document (or of one chunk of one); `items`, the
+    pre-screen's elements of the items left, in order, spare a second XML parse."""
     parsed = feedparser.parse(data, resolve_relative_uris=False, sanitize_html=False)
     version = parsed.get("version") or ""
     if not version and not parsed.entries:
@@ -308,9 +381,14 @@ def _read(data: bytes, hashes: list[str] | None) -> list[ParsedEntry]:
     feed = parsed.feed
     if hashes is not None and len(hashes) != len(parsed.entries):
         hashes = None
+    media = _media_texts(data, items)
+    if media is not None and len(media) != len(parsed.entries):
+        media = None  # feedparser read the items otherwise: no way to pair them
     adapter = RssAtomAdapter()
     return [
-        adapter._entry(entry, feed, hashes[index] if hashes else "")
+        adapter._entry(
+            entry, feed, hashes[index] if hashes else "", media[index] if media else None
+        )
         for index, entry in enumerate(parsed.entries)
     ]
 
