@@ -756,9 +756,16 @@ class Image(models.Model):
     # only renditions listed here are ever linked.
     renditions = models.JSONField(default=list, blank=True, editable=False)
     created = models.DateTimeField(default=timezone.now)
+    # A picture delivered as a wire item of its own (a NewsML-G2 picture newsItem): the
+    # agency's guid for it, by which a package sent apart names it (`masthead.wire.packages`).
+    wire_source = models.ForeignKey(
+        "Source", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    wire_guid = models.CharField(max_length=500, blank=True, default="")
 
     class Meta:
         ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["wire_source", "wire_guid"], name="image_wire_guid")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(focal_x__gte=0, focal_x__lte=1, focal_y__gte=0, focal_y__lte=1),

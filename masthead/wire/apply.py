@@ -92,12 +92,16 @@ class RunContext:
         configured (and, for a push, what the signature proved). Only a feed without one, or
         a bare file, falls back to the item's provider or credit.
         """
+        return self.source_named(item.provider, item.credit, item.copyright)
+
+    def source_named(self, provider: str, credit: str = "", copyright: str = "") -> Source:
+        """`source_for` from the agency's fields alone (a package or picture item's)."""
         if self.source is not None:
             return self.source
-        name = (item.provider or item.credit or "Unknown wire").strip()[:120]
+        name = (provider or credit or "Unknown wire").strip()[:120]
         if name not in self.sources:
             self.sources[name] = source_for_name(
-                name, credit=item.credit or name, copyright_text=item.copyright
+                name, credit=credit or name, copyright_text=copyright
             )
         return self.sources[name]
 

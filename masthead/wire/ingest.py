@@ -13,7 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from masthead.wire import fetch
+from masthead.wire import fetch, packages
 from masthead.wire.adapters.base import Adapter, detect, get_adapter, load_adapters
 from masthead.wire.apply import (
     RunContext,
@@ -25,7 +25,15 @@ from masthead.wire.apply import (
     unchanged_guids,
 )
 from masthead.wire.cleaning import clean_items
-from masthead.wire.items import IngestError, ParsedEntry, TooLarge, Unchanged, WireItem
+from masthead.wire.items import (
+    IngestError,
+    PackageItem,
+    ParsedEntry,
+    PictureItem,
+    TooLarge,
+    Unchanged,
+    WireItem,
+)
 from masthead.wire.models import Feed, Outcome
 from masthead.wire.results import IngestSummary, ItemResult, Progress
 
@@ -187,6 +195,8 @@ def ingest_entries(
                     context.file, entry.guid, entry.version_label, Outcome.SKIPPED, "unchanged"
                 )
             )
+        elif isinstance(entry, PictureItem | PackageItem):
+            summary.results.append(packages.take(entry, context))
         elif isinstance(entry, IngestError):
             summary.results.append(entry_error(entry, context))
         elif (entry.guid, entry.content_hash) in stored:

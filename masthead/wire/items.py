@@ -148,3 +148,49 @@ class Ignored(IngestError):
     packages whose stories arrive on their own). Counted as skipped, with the note."""
 
     code = "ignored"
+
+
+class PictureItem(Ignored):
+    """A picture item delivered on its own (not beside its package): not a story, but stored
+    as a library picture under its guid, for a package sent apart to name
+    (`masthead.wire.packages`). `picture` is None when it carries no image rendition."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        picture: PictureRef | None = None,
+        provider: str = "",
+        credit: str = "",
+        copyright: str = "",
+        **kwargs: str,
+    ):
+        super().__init__(reason, **kwargs)
+        self.picture = picture
+        self.provider = provider
+        self.credit = credit
+        self.copyright = copyright
+
+
+class PackageItem(Ignored):
+    """A package whose story and pictures arrive in other files: `stories` are its text
+    itemRefs' guids (the first stored one is the story), `pictures` its picture itemRefs'
+    guids, the lead first (`masthead.wire.packages`)."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        stories: list[str] | None = None,
+        pictures: list[str] | None = None,
+        provider: str = "",
+        credit: str = "",
+        copyright: str = "",
+        **kwargs: str,
+    ):
+        super().__init__(reason, **kwargs)
+        self.stories = stories or []
+        self.pictures = pictures or []
+        self.provider = provider
+        self.credit = credit
+        self.copyright = copyright

@@ -261,3 +261,28 @@ class UsedPushSignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.digest[:12]}… at {self.used_at:%Y-%m-%d %H:%M:%S}"
+
+
+class PackagePicture(models.Model):
+    """A picture a NewsML-G2 package names for its story, by the picture item's guid: the link
+    by which a package and its picture items join when they arrive in separate files, in
+    either order (`masthead.wire.packages`). Kept while the package stands: a package's update
+    replaces its links, and a picture item re-sent is placed again."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="+")
+    package_guid = models.CharField(max_length=500)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    residref = models.CharField(max_length=500, help_text="The picture item's guid.")
+    position = models.PositiveSmallIntegerField(help_text="0 leads the story; the rest in body.")
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "package_guid", "residref"], name="package_picture_once"
+            )
+        ]
+        indexes = [models.Index(fields=["source", "residref"], name="package_picture_residref")]
+
+    def __str__(self) -> str:
+        return f"{self.package_guid} → {self.residref} ({self.position})"

@@ -18,11 +18,11 @@ from pathlib import Path, PurePosixPath
 from django.db import transaction
 
 from masthead.newsroom import actions
-from masthead.newsroom.models import Article, Image
+from masthead.newsroom.models import Article, Image, Source
 from masthead.newsroom.pictures import MAX_BYTES, PictureRefused, store_image
 from masthead.wire import fetch
 from masthead.wire.items import IngestError, PictureRef
-from masthead.wire.models import Feed, IngestLog, Outcome
+from masthead.wire.models import Feed, IngestLog, Outcome, PackagePicture
 
 MAX_PICTURES = 10  # per story: the lead and a few body pictures; a longer list is a mistake
 
@@ -168,3 +168,75 @@ def log_refusal(
         reason=reason,
         article=article,
     )
+
+
+# -- picture items delivered on their own (`masthead.wire.packages`) -----------------------
+
+
+def store_item(data: bytes, ref: PictureRef, *, source: Source) -> Image:
+    """Store a lone picture item's bytes as the library picture of (source, its guid): the
+    newest picture under that guid is the one a package names."""
+    image = _store(data, ref, source=f"{source.name}: {ref.href}")
+    if ref.guid and not image.wire_guid:
+        Image.objects.filter(wire_source=source, wire_guid=ref.guid).update(wire_guid="")
+        image.wire_source, image.wire_guid = source, ref.guid[:500]
+        image.save(update_fields=["wire_source", "wire_guid"])
+    return image
+
+
+def place_waiting(image: Image, *, source: Source, guid: str) -> int:
+    """Give `image` to every story whose package names the picture item `guid`; how many."""
+    placed = 0
+    for link in PackagePicture.objects.filter(source=source, residref=guid).select_related(
+        "article__source"
+    ):
+        if link.article.is_killed:
+            continue
+        place(link.article, image, position=link.position)
+        placed += 1
+    return placed
+
+
+def fetch_item_later(ref: PictureRef, *, source: Source, feed: Feed, file: str) -> None:
+    from masthead.wire import tasks
+
+    values = {
+        "href": ref.href,
+        "caption": ref.caption,
+        "alt": ref.alt,
+        "credit": ref.credit,
+        "copyright": ref.copyright,
+        "guid": ref.guid,
+    }
+    source_id, feed_id = source.pk, feed.pk
+    transaction.on_commit(
+        lambda: tasks.fetch_wire_picture_item.enqueue(values, source_id, feed_id, file)
+    )
+
+
+def fetch_item(ref: PictureRef, *, source_id: int, feed_id: int, file: str) -> str:
+    """The worker's half for a lone picture item: fetch, store under its guid, and give it to
+    the stories whose packages already named it."""
+    source = Source.objects.filter(pk=source_id).first()
+    feed = Feed.objects.filter(pk=feed_id).first()
+    if source is None or feed is None:
+        return "source or feed gone"
+    host = urllib.parse.urlsplit(ref.href).hostname or ""
+    try:
+        if not feed.allows_picture_host(host):
+            raise Refused(f"refused picture {ref.href}: host {host} is not allowed")
+        data = fetch.fetch_picture(ref.href, limit=MAX_BYTES)
+        with transaction.atomic():
+            image = store_item(data, ref, source=source)
+            placed = place_waiting(image, source=source, guid=ref.guid)
+    except (IngestError, Refused, PictureRefused) as exc:
+        IngestLog.objects.create(
+            feed=feed,
+            source=source,
+            file=file[:1000],
+            guid=ref.guid[:500],
+            action=Outcome.PICTURE,
+            reason=exc.reason,
+        )
+        return exc.reason
+    return f"picture {image.pk}, placed in {placed} story(ies)"

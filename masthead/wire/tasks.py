@@ -35,3 +35,9 @@ def fetch_wire_picture(
     return pictures.fetch_and_attach(
         article_id, PictureRef(**ref), position=position, feed_id=feed_id, file=file
     )
+
+
+@task()
+def fetch_wire_picture_item(ref: dict[str, Any], source_id: int, feed_id: int, file: str) -> str:
+    """Fetch one remote picture item delivered on its own (`masthead.wire.pictures`)."""
+    return pictures.fetch_item(PictureRef(**ref), source_id=source_id, feed_id=feed_id, file=file)

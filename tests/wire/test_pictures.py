@@ -309,3 +309,158 @@ def test_it_reads_media_description_in_a_chunk_a_helper_process_parses():
 
     [story] = _read(_rss_with_described_picture(description=True, body=True), None)
     assert story.pictures[0].caption == "Small copy."
+
+
+# -- a package and its picture items in separate files ------------------------------------
+
+REUTERS_PICTURE = "tag_reuters.com_0000_newsml_GM1EA7M13RP01"
+GETTY_PICTURE = "tag:gettyimages.com,2010:GYI0062134533"
+REUTERS_STORY = "tag_reuters.com_2014_newsml_KBN0FL0NN"
+PACKAGE_LEAD = "tag_reuters.com_2014_newsml_LYNXMPEA6F13M"  # the package's first picture
+
+
+def _drop(corpora, folder, name: str, *, replace: tuple[str, str] | None = None):
+    data = (corpora / "newsmlg2" / name).read_bytes()
+    if replace is not None:
+        assert replace[0].encode() in data
+        data = data.replace(replace[0].encode(), replace[1].encode())
+    path = folder / name
+    path.write_bytes(data)
+    return path
+
+
+def _package_and_picture(
+    corpora, tmp_path, order: str, *, picture_name: str, picture_guid: str, feed: Feed
+) -> None:
+    """The story, then its package (its lead pointed at `picture_guid`) and the picture
+    item, each its own file in a drop folder, in `order`."""
+    drop = tmp_path / "drop"
+    drop.mkdir(exist_ok=True)
+    story = _drop(corpora, drop, "sd_reuters_KBN0FL0NN_v5_text.xml")
+    package = _drop(
+        corpora,
+        drop,
+        "sd_reuters_KBN0FL0NM_v10_package.xml",
+        replace=(PACKAGE_LEAD, picture_guid),
+    )
+    picture = _drop(corpora, drop, picture_name)
+    ingest_file(story, feed=feed)
+    for path in (package, picture) if order == "package first" else (picture, package):
+        ingest_file(path, feed=feed)
+
+
+@pytest.mark.parametrize("order", ["package first", "picture first"])
+def test_it_joins_a_package_and_its_remote_picture_item_sent_apart(
+    corpora, tmp_path, monkeypatch, django_capture_on_commit_callbacks, order
+):
+    from masthead.wire.models import PackagePicture
+
+    calls = []
+
+    def fake(url, *, limit):
+        calls.append(url)
+        return jpeg()
+
+    monkeypatch.setattr(fetch, "fetch_picture", fake)
+    feed = Feed.objects.create(name="Reuters", slug="reuters", picture_hosts="content.reuters.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        _package_and_picture(
+            corpora,
+            tmp_path,
+            order,
+            picture_name="sd_reuters_GM1EA7M13RP01_picture.xml",
+            picture_guid=REUTERS_PICTURE,
+            feed=feed,
+        )
+    article = Article.objects.get(wire_guid=REUTERS_STORY)  # after the worker's tasks
+    assert len(calls) == 1 and calls[0].endswith("GM1EA7M13RP01-BASEIMAGE")  # the largest
+    lead = article.lead_image
+    assert lead is not None
+    assert (lead.wire_guid, lead.wire_source_id) == (REUTERS_PICTURE, article.source_id)
+    assert "Vin Diesel" in lead.caption and lead.credit == "REUTERS"
+    assert not article.pictures.exists()  # the package's other pictures never came
+    links = PackagePicture.objects.filter(article=article)
+    assert [(link.residref, link.position) for link in links][0] == (REUTERS_PICTURE, 0)
+    assert links.count() == 3
+    reasons = list(IngestLog.objects.values_list("reason", flat=True))
+    assert any("queued for the worker" in r for r in reasons)
+    assert any(f"the pictures of story {REUTERS_STORY}" in r for r in reasons)
+
+
+@pytest.mark.parametrize("order", ["package first", "picture first"])
+def test_it_joins_a_package_and_a_picture_item_with_its_jpeg_beside_it(
+    corpora, tmp_path, monkeypatch, django_capture_on_commit_callbacks, order
+):
+    from masthead.wire.apply import source_for_name
+
+    monkeypatch.setattr(fetch, "fetch_picture", lambda *a, **k: pytest.fail("fetched"))
+    source = source_for_name("Reuters")  # one source for both agencies' files
+    feed = Feed.objects.create(name="Desk", slug="desk", source=source)
+    (tmp_path / "drop").mkdir()
+    (tmp_path / "drop" / "GYI0062134533.jpg").write_bytes(jpeg(colour=(20, 160, 90)))
+    with django_capture_on_commit_callbacks(execute=True):
+        _package_and_picture(
+            corpora,
+            tmp_path,
+            order,
+            picture_name="iptc_LISTING_3_photo.xml",
+            picture_guid=GETTY_PICTURE,
+            feed=feed,
+        )
+    article = Article.objects.get(wire_guid=REUTERS_STORY)  # after the worker's tasks
+    assert article.source == source
+    lead = article.lead_image
+    assert lead is not None and lead.wire_guid == GETTY_PICTURE
+    assert lead.credit == "Getty Images" and "Las Vegas" in lead.caption
+    assert lead.renditions  # made by the worker's task
+    assert Image.objects.count() == 1
+
+
+def test_a_package_update_relinks_its_pictures(
+    corpora, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    from masthead.wire.models import PackagePicture
+
+    monkeypatch.setattr(fetch, "fetch_picture", lambda *a, **k: jpeg())
+    feed = Feed.objects.create(name="Reuters", slug="reuters", picture_hosts="content.reuters.com")
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest_file(_drop(corpora, drop, "sd_reuters_KBN0FL0NN_v5_text.xml"), feed=feed)
+        ingest_file(_drop(corpora, drop, "sd_reuters_GM1EA7M13RP01_picture.xml"), feed=feed)
+        # The package as sent: it names other pictures, none of them here.
+        ingest_file(_drop(corpora, drop, "sd_reuters_KBN0FL0NM_v10_package.xml"), feed=feed)
+    article = Article.objects.get(wire_guid=REUTERS_STORY)
+    assert article.lead_image is None
+    assert Image.objects.get().wire_guid == REUTERS_PICTURE  # stored, waiting for a package
+    update = drop / "package_v11.xml"
+    update.write_bytes(
+        (corpora / "newsmlg2/sd_reuters_KBN0FL0NM_v10_package.xml")
+        .read_bytes()
+        .replace(PACKAGE_LEAD.encode(), REUTERS_PICTURE.encode())
+        .replace(b'version="10"', b'version="11"')
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest_file(update, feed=feed)
+    article.refresh_from_db()
+    assert article.lead_image is not None and article.lead_image.wire_guid == REUTERS_PICTURE
+    residrefs = list(
+        PackagePicture.objects.filter(article=article).values_list("residref", flat=True)
+    )
+    assert residrefs[0] == REUTERS_PICTURE and PACKAGE_LEAD not in residrefs
+    assert len(residrefs) == 3
+
+
+def test_a_package_and_picture_in_one_message_are_joined_once(
+    corpora, monkeypatch, django_capture_on_commit_callbacks
+):
+    from masthead.wire.models import PackagePicture
+
+    calls = []
+    monkeypatch.setattr(fetch, "fetch_picture", lambda url, **k: calls.append(url) or jpeg())
+    feed = Feed.objects.create(name="Reuters", slug="reuters", picture_hosts="content.reuters.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest_bytes(reuters_message(corpora), feed=feed)
+    assert len(calls) == 1  # the story's picture, not fetched again as a lone picture item
+    assert Article.objects.get().lead_image is not None
+    assert not PackagePicture.objects.exists()

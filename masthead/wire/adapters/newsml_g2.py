@@ -5,8 +5,9 @@ A package groups a story with its pictures: its main group's text itemRef is the
 picture itemRefs the story's pictures, lead first. A package and the items it names arrive in
 one newsMessage (as Reuters and most agencies send them), and there the story's `pictures` are
 filled from the picture items beside it; the package and picture items themselves are then
-noted as skipped, with what they were used for. (A package whose items come in other messages
-is not joined across them.)"""
+noted as skipped, with what they were used for. A package and picture items sent in separate
+files are handed over as `PackageItem` and `PictureItem` (skipped as stories) and joined in
+the database, in either order (`masthead.wire.packages`)."""
 
 from __future__ import annotations
 
@@ -35,7 +36,9 @@ from masthead.wire.items import (
     IngestError,
     MalformedInput,
     MissingField,
+    PackageItem,
     ParsedEntry,
+    PictureItem,
     PictureRef,
     PubStatus,
     Subject,
@@ -132,11 +135,15 @@ class NewsMLG2Adapter(Adapter):
         kind = localname(el)
         excerpt = etree.tostring(el, encoding="unicode")[:1500]
         if kind == "packageItem":
-            refs = [r.get("residref", "") for r in descendants(el, "itemRef")]
-            raise Ignored(
+            refs = list(descendants(el, "itemRef"))
+            stories, pictures = _package_refs(refs)
+            raise PackageItem(
                 f"packageItem ignored: its {len(refs)} referenced item(s) are ingested as their "
                 "own newsItems",
                 excerpt=excerpt,
+                stories=stories,
+                pictures=pictures,
+                **_agency(el),
             )
         if kind != "newsItem":
             raise Ignored(f"{kind} ignored: not a news story", excerpt=excerpt)
@@ -147,6 +154,13 @@ class NewsMLG2Adapter(Adapter):
         if item_meta is None:
             raise MissingField("newsItem has no itemMeta", excerpt=excerpt)
         item_class = _qcode_value(child(item_meta, "itemClass")).lower()
+        if item_class.endswith(":picture"):
+            raise PictureItem(
+                f"{item_class} item ignored: not a text story",
+                excerpt=excerpt,
+                picture=picture_ref(el),
+                **_agency(el),
+            )
         if item_class and not item_class.endswith(":text") and "text" not in item_class:
             raise Ignored(f"{item_class} item ignored: not a text story", excerpt=excerpt)
 
@@ -256,6 +270,37 @@ class NewsMLG2Adapter(Adapter):
         return ""
 
 
+def _agency(el: etree._Element) -> dict[str, str]:
+    """An item's provider, credit and copyright, as a story's are read (for its source)."""
+    item_meta = child(el, "itemMeta")
+    provider = child(item_meta, "provider") if item_meta is not None else None
+    name = _name(provider) if provider is not None and len(provider) else ""
+    if not name and provider is not None:
+        name = _qcode_value(provider).split(":")[-1]
+    rights = child(el, "rightsInfo")
+    credit = _name(child(rights, "copyrightHolder")) if rights is not None else ""
+    cm = child(el, "contentMeta")
+    credit = (text_of(child(cm, "creditline")) if cm is not None else "") or credit
+    copyright = text_of(child(rights, "copyrightNotice")) if rights is not None else ""
+    return {"provider": name, "credit": credit, "copyright": copyright}
+
+
+def _package_refs(refs: list[etree._Element]) -> tuple[list[str], list[str]]:
+    """A package's text and picture itemRefs' guids, each in the package's order."""
+    texts: list[str] = []
+    pictures: list[str] = []
+    for r in refs:
+        residref = (r.get("residref") or "").strip()
+        item_class = _qcode_value(child(r, "itemClass")).lower()
+        if not residref:
+            continue
+        if item_class.endswith(":text") and residref not in texts:
+            texts.append(residref)
+        elif item_class.endswith(":picture") and residref not in pictures:
+            pictures.append(residref)
+    return texts, pictures
+
+
 def _is_picture(el: etree._Element) -> bool:
     item_meta = child(el, "itemMeta")
     return localname(el) == "newsItem" and _qcode_value(
@@ -305,7 +350,8 @@ def _join_packages(items: list[etree._Element], entries: list[ParsedEntry]) -> N
     }
     stories = {e.guid: e for e in entries if isinstance(e, WireItem)}
     used: dict[str, str] = {}
-    for el in items:
+    joined: set[int] = set()
+    for index, el in enumerate(items):
         if localname(el) != "packageItem":
             continue
         refs = list(descendants(el, "itemRef"))
@@ -317,12 +363,18 @@ def _join_packages(items: list[etree._Element], entries: list[ParsedEntry]) -> N
         story = next((stories[g] for g in texts if g in stories), None)
         if story is None:
             continue
+        joined.add(index)
         for r in refs:
             picture = pictures.get(r.get("residref", ""))
             ref = picture_ref(picture) if picture is not None else None
             if ref is not None and all(p.href != ref.href for p in story.pictures):
                 story.pictures.append(ref)
                 used[ref.guid] = story.guid
-    for entry in entries:
+    for index, entry in enumerate(entries):
         if isinstance(entry, Ignored) and entry.guid in used:
             entry.reason = f"picture item: the picture of story {used[entry.guid]}"
+        # Joined here: a plain note, not a package or picture to join in the database.
+        if isinstance(entry, PictureItem | PackageItem) and (index in joined or entry.guid in used):
+            entries[index] = Ignored(
+                entry.reason, guid=entry.guid, version=entry.version, excerpt=entry.excerpt
+            )
