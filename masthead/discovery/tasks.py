@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.core.management import call_command
-from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, OperationalError, connections
 from django.utils import timezone
 from django_tasks import task
 from django_tasks.backends.base import BaseTaskBackend
@@ -178,7 +178,7 @@ def refresh_stale(*, batch_size: int = STALE_BATCH) -> int:
                         busy += 1  # another worker's drain has it now
                         continue
                     try:
-                        refresh_article(article_id)
+                        _refresh_retrying(article_id)
                     except Exception:
                         logger.exception("Refreshing story %s failed; it stays stale.", article_id)
                         failed.append(article_id)
@@ -200,6 +200,24 @@ def refresh_stale(*, batch_size: int = STALE_BATCH) -> int:
     if failed:
         raise StaleRefreshError(f"{len(failed)} stories stay stale: {failed[:20]}")
     return refreshed
+
+
+# Two drains refreshing neighbours at once write into each other's Related lists (`offer`):
+# PostgreSQL may then pick one as a deadlock victim, or see the same pair inserted twice. Both
+# are transient, and the refresh is idempotent: try again after a short pause.
+REFRESH_ATTEMPTS = 3
+
+
+def _refresh_retrying(article_id: int) -> None:
+    for attempt in range(1, REFRESH_ATTEMPTS + 1):
+        try:
+            refresh_article(article_id)
+            return
+        except (OperationalError, IntegrityError):
+            if attempt == REFRESH_ATTEMPTS:
+                raise
+            logger.info("Refreshing story %s collided with another drain; again.", article_id)
+            time.sleep(SETTLE_PAUSE * attempt)
 
 
 @contextmanager

@@ -281,3 +281,22 @@ def test_outside_a_transaction_the_mark_and_its_drain_commit_at_once(db_queue, f
     article_changed.send(sender=Article, article=story, change="updated")
     assert StaleArticle.objects.get(article_id=story.pk).generation == before + 1
     assert _drains() == [NOW + dt.timedelta(seconds=2)]
+
+
+@pytest.mark.django_db
+def test_it_refreshes_again_a_story_whose_refresh_collided_with_another_drain(monkeypatch):
+    from django.db import OperationalError
+
+    story = ArticleFactory()
+    mark_stale([story.pk])
+    real, calls = tasks.refresh_article, []
+
+    def collides_once(article_id: int) -> None:
+        calls.append(article_id)
+        if len(calls) == 1:
+            raise OperationalError("deadlock detected")  # as PostgreSQL says
+        real(article_id)
+
+    monkeypatch.setattr(tasks, "refresh_article", collides_once)
+    assert refresh_stale() == 1
+    assert calls == [story.pk, story.pk] and not StaleArticle.objects.exists()

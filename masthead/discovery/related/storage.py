@@ -97,9 +97,15 @@ def rescore_related(article_id: int) -> list[int]:
 
 
 def store_links(article_id: int, scored: list[tuple[Story, float]]) -> None:
+    """The story's own list, replaced. An upsert, not a plain insert: a neighbour's refresh on
+    another worker may `offer` itself into this list between the delete and the insert (it
+    holds its own story's lock, not this one's), and the pair's score is the same either way."""
     RelatedLink.objects.filter(article_id=article_id).delete()
     RelatedLink.objects.bulk_create(
-        [RelatedLink(article_id=article_id, related_id=o.pk, score=s) for o, s in scored]
+        [RelatedLink(article_id=article_id, related_id=o.pk, score=s) for o, s in scored],
+        update_conflicts=True,
+        unique_fields=["article", "related"],
+        update_fields=["score"],
     )
 
 
