@@ -288,7 +288,7 @@ def test_it_refreshes_again_a_story_whose_refresh_collided_with_another_drain(mo
     from django.db import OperationalError
 
     story = ArticleFactory()
-    mark_stale([story.pk])
+    mark_stale(story.pk)
     real, calls = tasks.refresh_article, []
 
     def collides_once(article_id: int) -> None:
